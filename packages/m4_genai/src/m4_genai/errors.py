@@ -1,0 +1,21 @@
+"""Month 4's exceptions. Every one is a RoadmapError, so CLIs print one line and exit 2."""
+
+from __future__ import annotations
+
+from roadmap_data.errors import RoadmapError
+
+
+class GenAIError(RoadmapError):
+    """Base of m4's user-fixable errors."""
+
+
+class LLMError(GenAIError):
+    """A chat model could not answer (server unreachable, key missing, budget exceeded...)."""
+
+
+class ScriptExhaustedError(LLMError):
+    """A scripted model was asked for more replies than its script holds (a test bug, loudly)."""
+
+
+class EmptyIndexError(GenAIError):
+    """A question was asked of an index that holds no documents."""

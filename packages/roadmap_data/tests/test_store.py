@@ -1,0 +1,124 @@
+"""download-data's guarantees: verified, atomic, idempotent; the online path with a fake HTTP layer."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from roadmap_data import registry, store
+from roadmap_data.errors import ChecksumError, DataNotFoundError
+from roadmap_data.registry import PackageSource
+from roadmap_data.testing import FakeHTTP, NetworkBlockedError
+
+TITANIC = registry.get("titanic")
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_build_from_package_then_idempotent(tmp_path: Path) -> None:
+    first = store.materialise(TITANIC, tmp_path)
+    assert first.action == "built"
+    assert first.path.read_text().startswith("rownames,pclass,survived,sex,age,sibsp,parch")
+    second = store.materialise(TITANIC, tmp_path)
+    assert second.action == "present"
+    assert store.materialise(TITANIC, tmp_path, force=True).action == "built"
+
+
+def test_a_changed_file_is_rebuilt(tmp_path: Path) -> None:
+    path = store.materialise(TITANIC, tmp_path).path
+    path.write_text("tampered")
+    assert not store.is_current(TITANIC, tmp_path)
+    assert store.materialise(TITANIC, tmp_path).action == "built"
+    assert path.read_text().startswith("rownames,pclass")
+
+
+def test_corrupt_package_source_raises_and_leaves_nothing(tmp_path: Path) -> None:
+    bad = replace(TITANIC, source=replace(TITANIC.source, sha256="0" * 64))
+    with pytest.raises(ChecksumError, match="does not match"):
+        store.materialise(bad, tmp_path / "data")
+    assert leftovers(tmp_path / "data") == []
+
+
+def test_online_download_verifies_checksum(tmp_path: Path) -> None:
+    payload = b"pclass,survived\n1st,survived\n"
+    entry = replace(
+        TITANIC, url="https://example.org/t.csv", url_sha256=hashlib.sha256(payload).hexdigest()
+    )
+    http = FakeHTTP({entry.url: payload})
+    outcome = store.materialise(entry, tmp_path, online=True, opener=http)
+    assert outcome.action == "downloaded"
+    assert outcome.path.read_bytes() == payload
+    assert http.requested == [entry.url]
+
+
+def test_corrupt_download_raises_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    entry = replace(TITANIC, url="https://example.org/t.csv", url_sha256="f" * 64)
+    http = FakeHTTP({entry.url: b"truncated garbage"})
+    with pytest.raises(ChecksumError, match=r"example\.org"):
+        store.materialise(entry, tmp_path, online=True, opener=http)
+    assert leftovers(tmp_path) == []
+
+
+def test_failed_download_leaves_nothing(tmp_path: Path) -> None:
+    entry = replace(TITANIC, url="https://example.org/missing.csv")
+    with pytest.raises(OSError, match="404"):
+        store.materialise(entry, tmp_path, online=True, opener=FakeHTTP({}))
+    assert leftovers(tmp_path) == []
+
+
+def test_missing_package_and_no_url_names_the_fix(tmp_path: Path) -> None:
+    entry = replace(
+        TITANIC, source=PackageSource("no-such-dist", "no_such_module", "x.csv", "0" * 64), url=None
+    )
+    with pytest.raises(DataNotFoundError, match="uv sync --all-packages"):
+        store.materialise(entry, tmp_path)
+
+
+def test_missing_package_falls_back_to_the_url(tmp_path: Path) -> None:
+    entry = replace(
+        TITANIC, source=PackageSource("no-such-dist", "no_such_module", "x.csv", "0" * 64)
+    )
+    http = FakeHTTP({TITANIC.url: b"a,b\n1,2\n"})
+    assert store.materialise(entry, tmp_path, opener=http).action == "downloaded"
+
+
+def test_folder_entries_are_copied_whole(tmp_path: Path) -> None:
+    entry = registry.get("all-minilm-l6-v2")
+    outcome = store.materialise(entry, tmp_path)
+    assert (outcome.path / "model.safetensors").is_file()
+    assert (outcome.path / "tokenizer.json").is_file()
+    assert store.materialise(entry, tmp_path).action == "present"
+
+
+def test_mnist_build_is_deterministic_and_keras_shaped(tmp_path: Path) -> None:
+    entry = registry.get("mnist")
+    path = store.materialise(entry, tmp_path).path
+    digest = store.sha256_of(path)
+    assert store.materialise(entry, tmp_path, force=True).action == "built"
+    assert store.sha256_of(path) == digest
+    with np.load(path) as mnist:
+        assert mnist["x_train"].shape == (60000, 28, 28) and mnist["x_train"].dtype == np.uint8
+        assert mnist["x_test"].shape == (10000, 28, 28)
+        assert np.bincount(mnist["y_test"]).tolist()[:3] == [
+            980,
+            1135,
+            1032,
+        ]  # the known MNIST test counts
+
+
+def test_the_network_is_blocked_in_tests() -> None:
+    with pytest.raises(NetworkBlockedError):
+        socket.create_connection(("93.184.216.34", 80), timeout=1)
+
+
+def test_every_entry_is_available_offline() -> None:
+    for entry in registry.REGISTRY.values():
+        assert entry.source is not None, entry.name
+        assert store.sha256_of(entry.source.checked_file()) == entry.source.sha256, entry.name

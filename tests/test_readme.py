@@ -1,0 +1,34 @@
+"""The README is part of the product: every command it shows must exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from roadmap_data.paths import repo_root
+from roadmap_data.workspace import console_scripts, members
+
+ROOT = repo_root() or Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+CI = (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_uv_run_command_in_the_readme_exists() -> None:
+    scripts = console_scripts()
+    named = set(re.findall(r"uv run (?:--package [\w-]+ )?([a-z][\w-]*)", README))
+    named -= {"pytest", "python", "torchrun", "ruff", "scripts"}
+    assert named, "the README shows no `uv run <command>`"
+    assert named <= set(scripts), f"README names unknown commands: {named - set(scripts)}"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "uv run pytest" in README
+    assert "uv run --locked pytest" in CI
+    assert "set -euo pipefail" in CI and "UV_COMPILE_BYTECODE=1" in CI
+
+
+def test_every_member_is_in_the_readme_and_the_root_dependencies() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    for name, folder in members().items():
+        assert f"packages/{folder.name}" in README or folder.name in README, name
+        assert f'"{name}"' in pyproject, f"the root project does not depend on {name}"

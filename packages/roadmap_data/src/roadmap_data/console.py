@@ -42,13 +42,20 @@ def friendly_errors(main: Callable[..., int | None]) -> Callable[..., int]:
     return wrapper
 
 
+def format_cell(cell: Any) -> str:
+    """Floats with 4 significant digits (thousands grouped), everything else as ``str``."""
+    if isinstance(cell, float | np.floating):
+        return f"{cell:,.0f}" if abs(cell) >= 10_000 else f"{cell:.4g}"
+    return str(cell)
+
+
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print a small results table; floats get 4 significant decimals."""
+    """Print a small results table with rich."""
     table = Table(title=title, title_justify="left")
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(f"{cell:.4f}" if isinstance(cell, float) else str(cell) for cell in row))
+        table.add_row(*(format_cell(cell) for cell in row))
     console.print(table)
 
 

@@ -22,12 +22,23 @@ BIN = Path(sys.executable).parent
 NO_METRICS = {"download-data", "roadmap-doctor"}
 
 
+# Runs a console script's entry point in a fresh interpreter with the loopback-only socket guard
+# installed first, so a smoke run that reaches for the network fails as loudly as a test would.
+GUARDED = (
+    "import sys; from importlib.metadata import entry_points; "
+    "from roadmap_data.testing import block_network_in_this_process as guard; guard(); "
+    "name = sys.argv[1]; sys.argv = sys.argv[1:]; "
+    "sys.exit(entry_points(group='console_scripts', name=name)[name].load()())"
+)
+
+
 def run_script(
-    name: str, *args: str, data: Path, timeout: int = 240
+    name: str, *args: str, data: Path, guarded: bool = False, timeout: int = 300
 ) -> subprocess.CompletedProcess:
     env = {**os.environ, "AI_ROADMAP_DATA": str(data), "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-c", GUARDED, name] if guarded else [str(BIN / name)]
     return subprocess.run(
-        [str(BIN / name), *args], capture_output=True, text=True, env=env, cwd=data, timeout=timeout
+        [*command, *args], capture_output=True, text=True, env=env, cwd=data, timeout=timeout
     )
 
 
@@ -44,7 +55,7 @@ def test_help_mentions_smoke(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_smoke_run(name: str, tmp_path: Path) -> None:
-    result = run_script(name, "--smoke", data=tmp_path)
+    result = run_script(name, "--smoke", data=tmp_path, guarded=True)
     assert result.returncode == 0, f"{name} --smoke failed:\n{result.stdout}\n{result.stderr}"
     if name not in NO_METRICS:
         metrics = list((tmp_path / "runs").rglob("metrics.json"))

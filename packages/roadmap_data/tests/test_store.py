@@ -122,3 +122,15 @@ def test_every_entry_is_available_offline() -> None:
     for entry in registry.REGISTRY.values():
         assert entry.source is not None, entry.name
         assert store.sha256_of(entry.source.checked_file()) == entry.source.sha256, entry.name
+
+
+def test_the_subprocess_guard_blocks_the_network_too() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from roadmap_data.testing import block_network_in_this_process as guard; guard(); "
+        "import socket; socket.create_connection(('93.184.216.34', 80), timeout=1)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "NetworkBlockedError" in result.stderr

@@ -41,6 +41,12 @@ def guarded_connect(original: Callable[..., Any]) -> Callable[..., Any]:
     return connect
 
 
+def block_network_in_this_process() -> None:
+    """The same guard without pytest, for a subprocess under test (see tests/test_console_scripts.py)."""
+    socket.socket.connect = guarded_connect(socket.socket.connect)  # type: ignore[method-assign]
+    socket.socket.connect_ex = guarded_connect(socket.socket.connect_ex)  # type: ignore[method-assign]
+
+
 def block_network(monkeypatch: Any) -> None:
     """Install the loopback-only guard on ``socket.socket`` (and name resolution) for one test."""
     monkeypatch.setattr(socket.socket, "connect", guarded_connect(socket.socket.connect))

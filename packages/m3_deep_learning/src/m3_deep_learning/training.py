@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
+
+from m3_deep_learning.errors import DeepLearningError
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -27,9 +30,15 @@ class EpochStats:
 
 
 def pick_device(choice: str = "auto") -> torch.device:
-    """``auto`` → CUDA when available, else CPU; ``cpu``/``cuda`` are taken as given."""
+    """``auto`` → CUDA when available, else CPU; ``cpu``/``cuda`` are taken as given.
+
+    Asking for ``cuda`` on a machine without a usable GPU is a clear error now, not a
+    traceback from deep inside the first ``.to(device)``.
+    """
     if choice == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if choice.startswith("cuda") and not torch.cuda.is_available():
+        raise DeepLearningError("--device cuda: no CUDA GPU is available here (use auto or cpu)")
     return torch.device(choice)
 
 
@@ -39,8 +48,13 @@ def train_one_epoch(
     optimizer: torch.optim.Optimizer,
     loss_fn: LossFn = nn.functional.cross_entropy,
     device: torch.device | str = "cpu",
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> EpochStats:
-    """One pass over ``batches`` with the five steps; returns mean loss and accuracy seen."""
+    """One pass over ``batches`` with the five steps; returns mean loss and accuracy seen.
+
+    ``scheduler``, when given, is stepped after every optimizer step (per-batch schedules such
+    as OneCycleLR); per-epoch schedules such as StepLR are stepped by the caller instead.
+    """
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     for x, y in batches:
@@ -50,6 +64,8 @@ def train_one_epoch(
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         total_loss += loss.item() * len(y)
         correct += (logits.argmax(dim=1) == y).sum().item()
         seen += len(y)
@@ -73,3 +89,18 @@ def evaluate(
         correct += (logits.argmax(dim=1) == y).sum().item()
         seen += len(y)
     return EpochStats(total_loss / max(seen, 1), correct / max(seen, 1), seen)
+
+
+@torch.no_grad()
+def predict(
+    model: nn.Module, x: torch.Tensor, device: torch.device | str, batch_size: int = 1000
+) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted class and its softmax probability for every image of ``x`` (N, 1, 28, 28)."""
+    model.eval()
+    classes, confidences = [], []
+    for start in range(0, len(x), batch_size):
+        probs = model(x[start : start + batch_size].to(device)).softmax(dim=1)  # (B, 10)
+        confidence, predicted = probs.max(dim=1)
+        classes.append(predicted.cpu())
+        confidences.append(confidence.cpu())
+    return torch.cat(classes).numpy(), torch.cat(confidences).numpy()

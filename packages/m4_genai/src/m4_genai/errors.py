@@ -19,3 +19,11 @@ class ScriptExhaustedError(LLMError):
 
 class EmptyIndexError(GenAIError):
     """A question was asked of an index that holds no documents."""
+
+
+class DocumentError(GenAIError):
+    """A file could not be read as a document (unsupported type, corrupt PDF, binary...)."""
+
+
+class RepoError(GenAIError):
+    """A repository to index could not be found or fetched (bad path, offline git URL...)."""

@@ -1,7 +1,35 @@
 """Chat models behind one interface: ``local`` (SmolLM2, offline), ``openai`` (any compatible
-server), ``scripted`` (tests). See ``base.ChatModel``."""
+server), ``scripted`` (tests). See ``base.ChatModel``; pick one with ``load_chat_model``.
 
-from m4_genai.llm.base import ChatModel, ChatResult, Message, Tool, ToolCall
-from m4_genai.llm.scripted import ScriptedChatModel
+The backends themselves (``local.LocalChatModel``, ``openai_backend.OpenAIChatModel``) are imported
+lazily by the factory, so importing this package stays cheap.
+"""
 
-__all__ = ["ChatModel", "ChatResult", "Message", "ScriptedChatModel", "Tool", "ToolCall"]
+from m4_genai.llm.base import (
+    ChatModel,
+    ChatResult,
+    Message,
+    Tool,
+    ToolCall,
+    assistant_message,
+    tool_message,
+)
+from m4_genai.llm.factory import KINDS, load_chat_model
+from m4_genai.llm.scripted import ExtractiveChatModel, ScriptedChatModel
+from m4_genai.llm.tool_protocol import parse_tool_calls, tool_system_prompt
+
+__all__ = [
+    "KINDS",
+    "ChatModel",
+    "ChatResult",
+    "ExtractiveChatModel",
+    "Message",
+    "ScriptedChatModel",
+    "Tool",
+    "ToolCall",
+    "assistant_message",
+    "load_chat_model",
+    "parse_tool_calls",
+    "tool_message",
+    "tool_system_prompt",
+]

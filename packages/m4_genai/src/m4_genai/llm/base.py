@@ -3,10 +3,12 @@
 A chat is a list of messages (``{"role": "system"|"user"|"assistant"|"tool", "content": ...}``,
 the OpenAI shape that every server speaks). ``chat`` returns a ChatResult: the text, any tool calls
 the model asked for, and token counts and timing so callers can report cost and speed.
+``assistant_message`` and ``tool_message`` build the turns that continue a tool-using chat.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -60,3 +62,27 @@ class ChatModel(Protocol):
     def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
         """Yield the answer piece by piece as it is generated."""
         ...
+
+
+def assistant_message(result: ChatResult) -> Message:
+    """The assistant turn to append to the history after ``result`` (OpenAI's shape).
+
+    Tool calls become ``{"id", "type": "function", "function": {"name", "arguments": "<json>"}}``,
+    which OpenAI-compatible servers require and the local backend's tool protocol also reads.
+    """
+    message: Message = {"role": "assistant", "content": result.text}
+    if result.tool_calls:
+        message["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
+            }
+            for call in result.tool_calls
+        ]
+    return message
+
+
+def tool_message(call: ToolCall, content: str) -> Message:
+    """The turn that reports what tool ``call`` returned."""
+    return {"role": "tool", "tool_call_id": call.id, "content": content}

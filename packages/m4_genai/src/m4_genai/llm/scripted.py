@@ -4,11 +4,14 @@ It goes through the same interface as the real models, so code under test cannot
 difference, and it records every conversation it was shown so tests can assert on the prompts.
 
     model = ScriptedChatModel(["Paris [1]", ToolCall("c1", "add", {"a": 2, "b": 3})])
+
+``ExtractiveChatModel`` is the other fake: no script, it copies the first sentence of source [1].
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -54,6 +57,51 @@ class ScriptedChatModel:
         return ChatResult(
             text, [], prompt_tokens, len(text.split()), finish_reason=finish, model=self.name
         )
+
+    def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
+        text = self.chat(messages, **opts).text
+        for index, word in enumerate(text.split(" ")):
+            yield word if index == 0 else " " + word
+
+
+# Source [1] runs from its marker to the next numbered source (or the end of the prompt).
+_SOURCE = re.compile(r"\[1\](.+?)(?=\n\s*\[\d+\]|\Z)", re.DOTALL)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+class ExtractiveChatModel:
+    """A deterministic stand-in for an LLM in CLI smoke runs (``load_chat_model("scripted")``).
+
+    It "answers" with the first sentence of source ``[1]`` in the last user message, followed by
+    `` [1]``, or ``I don't know.`` when the prompt has no numbered source. So a RAG pipeline run
+    end to end without a model still produces a cited, checkable answer.
+    """
+
+    name = "scripted-extractive"
+
+    def __init__(self, **common: Any) -> None:
+        # ``max_tokens``, ``temperature``... are accepted and ignored, so a CLI can pass the
+        # same flags to every backend.
+        self.calls: list[list[Message]] = []
+
+    @staticmethod
+    def answer(prompt: str) -> str:
+        """The first sentence after ``[1]`` plus `` [1]``, or ``I don't know.``."""
+        match = _SOURCE.search(prompt)
+        if not match or not match.group(1).strip():
+            return "I don't know."
+        source = " ".join(match.group(1).split())  # one line, single spaces
+        sentence = _SENTENCE_END.split(source, maxsplit=1)[0]
+        return f"{sentence} [1]"
+
+    def chat(
+        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+    ) -> ChatResult:
+        self.calls.append(copy.deepcopy(messages))
+        users = [m for m in messages if m.get("role") == "user"]
+        text = self.answer(str(users[-1].get("content", ""))) if users else "I don't know."
+        prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
+        return ChatResult(text, [], prompt_tokens, len(text.split()), model=self.name)
 
     def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
         text = self.chat(messages, **opts).text

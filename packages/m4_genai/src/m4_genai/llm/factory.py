@@ -1,0 +1,64 @@
+"""``load_chat_model``: one call that picks a backend by name, so every CLI gets ``--llm`` for free.
+
+    model = load_chat_model()                      # $AI_ROADMAP_LLM, else "local"
+    model = load_chat_model("openai", base_url="http://localhost:11434/v1", model="qwen2.5:0.5b")
+    model = load_chat_model("scripted")            # extractive fake for smoke runs
+    model = load_chat_model("scripted", replies=["Paris [1]"])  # a script, for tests
+
+Backends are imported only when chosen: the OpenAI client and torch cost seconds to import.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from typing import Any
+
+from m4_genai.errors import LLMError
+from m4_genai.llm.base import ChatModel
+
+KINDS = ("local", "openai", "scripted")
+COMMON = {"max_tokens", "temperature", "seed", "time_budget_s"}
+"""Options every backend takes (the scripted fakes ignore them)."""
+ENV_VAR = "AI_ROADMAP_LLM"
+
+
+def _check_options(kind: str, cls: type, options: dict[str, Any]) -> None:
+    """Reject options the backend does not take, naming the ones it does."""
+    parameters = inspect.signature(cls.__init__).parameters
+    accepted = set(parameters) - {"self", "common"}
+    if "common" in parameters:
+        accepted |= COMMON
+    unknown = set(options) - accepted
+    if unknown:
+        raise LLMError(
+            f"unknown option(s) {sorted(unknown)} for the {kind!r} model; it takes {sorted(accepted)}"
+        )
+
+
+def load_chat_model(kind: str | None = None, **options: Any) -> ChatModel:
+    """A ChatModel of ``kind`` ("local", "openai" or "scripted"); options go to its constructor.
+
+    ``None`` options are dropped, so a CLI can pass its flags through unchanged.
+    """
+    kind = (kind or os.environ.get(ENV_VAR) or "local").strip().lower()
+    options = {key: value for key, value in options.items() if value is not None}
+    if kind == "local":
+        from m4_genai.llm.local import LocalChatModel
+
+        _check_options(kind, LocalChatModel, options)
+        return LocalChatModel(**options)
+    if kind == "openai":
+        from m4_genai.llm.openai_backend import OpenAIChatModel
+
+        _check_options(kind, OpenAIChatModel, options)
+        return OpenAIChatModel(**options)
+    if kind == "scripted":
+        from m4_genai.llm.scripted import ExtractiveChatModel, ScriptedChatModel
+
+        if "replies" in options:
+            _check_options(kind, ScriptedChatModel, options)
+            return ScriptedChatModel(**options)
+        _check_options(kind, ExtractiveChatModel, options)
+        return ExtractiveChatModel(**options)
+    raise LLMError(f"unknown model kind {kind!r} (from --llm or ${ENV_VAR}); use one of {KINDS}")

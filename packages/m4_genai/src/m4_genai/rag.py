@@ -1,0 +1,172 @@
+"""Retrieval-augmented generation: answer from *your* documents, citing them.
+
+    question → embed → search (dense | bm25 | hybrid) → top-3 chunks
+             → prompt with numbered sources [1] [2] [3] → chat model → answer citing [n]
+
+Two rules keep it honest:
+
+- **"I don't know" without a call to the model** when the best retrieved chunk is not similar
+  enough to the question (cosine < ``min_similarity``). The threshold is calibrated on the golden
+  set (``golden/calibrate.py``): answerable questions score well above it, off-topic ones below.
+- **The prompt always fits the model's context** (``fit_sources``): sources are kept in rank order
+  while they fit; the first one that does not is cut at a word boundary (marked ``[…]``) if at least
+  ``MIN_SOURCE_TOKENS`` remain, and the rest are dropped. The question itself is cut only if it alone
+  overflows. Tokens are *estimated* as ``ceil(chars / 3)``, deliberately pessimistic (SmolLM2's BPE
+  averages ≈ 4 chars per token on English, fewer on code), so we never overflow.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from m4_genai.llm.base import ChatModel, ChatResult, Message
+from m4_genai.retrieval import Retriever
+from m4_genai.vectorstore import Hit
+
+I_DONT_KNOW = "I don't know."
+MIN_SOURCE_TOKENS = 50
+SYSTEM_PROMPT = (
+    "You answer questions using only the numbered sources below. Cite the sources you use "
+    "as [1], [2], ... after the sentence they support. If the sources do not contain the "
+    f'answer, reply exactly "{I_DONT_KNOW}"'
+)
+
+
+def estimate_tokens(text: str) -> int:
+    """Pessimistic token count: one token per 3 characters (real tokenizers average more)."""
+    return math.ceil(len(text) / 3)
+
+
+@dataclass
+class RagConfig:
+    """How the chain retrieves and prompts. Presets: ``RagConfig.preset("full"|"cpu"|"tiny")``."""
+
+    k: int = 3
+    """Number of sources put in the prompt."""
+    mode: str = "hybrid"
+    """Retrieval: ``dense`` (embeddings), ``bm25`` (keywords) or ``hybrid`` (both, fused by RRF)."""
+    min_similarity: float = 0.30
+    """Below this best cosine, answer "I don't know" (calibrated on the golden set, see README)."""
+    context_tokens: int = 2048
+    """The context window we budget for (SmolLM2 allows 8192; CPU prompt time grows with it)."""
+    max_new_tokens: int = 200
+    """Room reserved for the answer."""
+    temperature: float = 0.0
+    """0 = greedy decoding: the same question gives the same answer."""
+
+    @classmethod
+    def preset(cls, name: str) -> RagConfig:
+        presets = {
+            "full": cls(context_tokens=8192, max_new_tokens=400),
+            "cpu": cls(),
+            "tiny": cls(context_tokens=1024, max_new_tokens=64),
+        }
+        if name not in presets:
+            raise ValueError(f"unknown preset {name!r}; choose from {sorted(presets)}")
+        return presets[name]
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> RagConfig:
+        """Build from a dict, rejecting unknown keys (a typo must not be silently ignored)."""
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown RagConfig keys: {sorted(unknown)}")
+        return cls(**values)
+
+
+@dataclass
+class RagAnswer:
+    """The answer, the sources it was given, and where the time went."""
+
+    text: str
+    hits: list[Hit]
+    messages: list[Message] = field(default_factory=list)
+    chat: ChatResult | None = None
+    """None when the chain answered "I don't know" without asking the model."""
+    retrieval_seconds: float = 0.0
+    llm_seconds: float = 0.0
+    truncated: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.chat is not None
+
+    def citations(self) -> list[str]:
+        """``[n] path:line`` for every source in the prompt."""
+        return [f"[{n}] {hit.chunk.citation}" for n, hit in enumerate(self.hits, start=1)]
+
+
+def _cut(text: str, tokens: int) -> str:
+    """The head of ``text`` within ``tokens`` (estimated), cut at a word boundary, marked [...]."""
+    limit = tokens * 3 - 4
+    head = text[:limit]
+    if " " in head[limit // 2 :]:
+        head = head[: head.rfind(" ")]
+    return head.rstrip() + " […]"
+
+
+def format_source(number: int, hit: Hit, text: str | None = None) -> str:
+    """``[n] path:line`` then the chunk text (the model cites the number)."""
+    return f"[{number}] {hit.chunk.citation}\n{hit.chunk.text if text is None else text}"
+
+
+def fit_sources(question: str, hits: list[Hit], config: RagConfig) -> tuple[list[str], str, bool]:
+    """Numbered source blocks and question that fit the budget (the rule in the module docstring).
+
+    Returns ``(blocks, question, truncated)``.
+    """
+    budget = config.context_tokens - config.max_new_tokens - estimate_tokens(SYSTEM_PROMPT) - 16
+    truncated = False
+    if estimate_tokens(question) > budget // 2:  # a giant "question": keep its head
+        question, truncated = _cut(question, budget // 2), True
+    budget -= estimate_tokens(question)
+    blocks: list[str] = []
+    for number, hit in enumerate(hits, start=1):
+        block = format_source(number, hit)
+        cost = estimate_tokens(block) + 1
+        if cost <= budget:
+            blocks.append(block)
+            budget -= cost
+            continue
+        truncated = True
+        header = estimate_tokens(format_source(number, hit, "")) + 1
+        if budget - header >= MIN_SOURCE_TOKENS:
+            blocks.append(format_source(number, hit, _cut(hit.chunk.text, budget - header)))
+        break
+    return blocks, question, truncated
+
+
+def build_messages(question: str, hits: list[Hit], config: RagConfig) -> tuple[list[Message], bool]:
+    """System rules + one user turn with the numbered sources and the question."""
+    blocks, question, truncated = fit_sources(question, hits, config)
+    user = "Sources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": user},
+    ], truncated
+
+
+def answer(
+    question: str,
+    retriever: Retriever,
+    model: ChatModel,
+    config: RagConfig | None = None,
+    where: dict[str, Any] | None = None,
+) -> RagAnswer:
+    """Run the whole chain for one question."""
+    config = config or RagConfig()
+    start = time.perf_counter()
+    hits = retriever.search(question, k=config.k, mode=config.mode, where=where)
+    retrieval_seconds = time.perf_counter() - start
+    if not hits or max(h.similarity for h in hits) < config.min_similarity:
+        return RagAnswer(I_DONT_KNOW, hits, retrieval_seconds=retrieval_seconds)
+    messages, truncated = build_messages(question, hits, config)
+    start = time.perf_counter()
+    chat = model.chat(messages, max_tokens=config.max_new_tokens, temperature=config.temperature)
+    llm_seconds = time.perf_counter() - start
+    return RagAnswer(
+        chat.text.strip(), hits, messages, chat, retrieval_seconds, llm_seconds, truncated
+    )

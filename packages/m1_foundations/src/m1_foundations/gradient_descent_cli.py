@@ -25,7 +25,7 @@ import pandas as pd
 from m1_foundations import gradient_descent as gd
 from m1_foundations.pandas_basics import impute_age_by_group, survived_flag
 from roadmap_data import RoadmapError, load_ames, load_titanic, runs_dir
-from roadmap_data.console import console, friendly_errors, print_table, save_json
+from roadmap_data.console import console, friendly_errors, print_table, save_figure, save_json
 
 AMES_FEATURES = ["Gr_Liv_Area", "Year_Built", "Total_Bsmt_SF", "Garage_Area", "Lot_Area"]
 
@@ -108,10 +108,7 @@ def plot_losses(result: Result, path: Path) -> Path:
     )
     right.plot(result.logistic.losses, color="tab:orange")
     right.set(title="Logistic regression (Titanic)", xlabel="epoch", ylabel="cross-entropy")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 @friendly_errors

@@ -18,7 +18,7 @@ import pandas as pd
 
 from m1_foundations import pandas_basics as pb
 from roadmap_data import load_economics, load_titanic, runs_dir
-from roadmap_data.console import console, friendly_errors, print_table, save_json
+from roadmap_data.console import console, friendly_errors, print_table, save_figure, save_json
 
 
 @dataclass
@@ -33,10 +33,7 @@ class EDAResult:
 def plot_survival(table: pd.DataFrame, path: Path) -> Path:
     ax = table.plot.bar(rot=0, ylim=(0, 1), color=["tab:red", "tab:blue"])
     ax.set(title="Titanic: survival rate by class and sex", ylabel="survival rate", xlabel="class")
-    ax.figure.tight_layout()
-    ax.figure.savefig(path, dpi=120)
-    plt.close(ax.figure)
-    return path
+    return save_figure(ax.figure, path)
 
 
 def plot_ages(titanic: pd.DataFrame, path: Path) -> Path:
@@ -45,10 +42,7 @@ def plot_ages(titanic: pd.DataFrame, path: Path) -> Path:
         ax.hist(group["age"].dropna(), bins=30, alpha=0.6, label=label)
     ax.set(title="Age distribution by outcome", xlabel="age (years)", ylabel="passengers")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_unemployment(yearly: pd.DataFrame, path: Path) -> Path:
@@ -56,10 +50,7 @@ def plot_unemployment(yearly: pd.DataFrame, path: Path) -> Path:
     ax.set(
         title="US unemployment (yearly mean of monthly data)", ylabel="% of population", xlabel=""
     )
-    ax.figure.tight_layout()
-    ax.figure.savefig(path, dpi=120)
-    plt.close(ax.figure)
-    return path
+    return save_figure(ax.figure, path)
 
 
 def run(out: Path, plots: bool = True) -> EDAResult:

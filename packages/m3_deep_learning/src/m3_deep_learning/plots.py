@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from roadmap_data.console import save_figure
+
 
 def confusion_matrix(
     labels: np.ndarray, predictions: np.ndarray, num_classes: int = 10
@@ -38,10 +40,7 @@ def save_confusion_matrix(matrix: np.ndarray, path: Path, title: str) -> Path:
             colour = "white" if i == j else "black"
             ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color=colour)
     ax.set(xlabel="predicted", ylabel="true", title=title, xticks=range(10), yticks=range(10))
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def save_misclassified(
@@ -65,10 +64,7 @@ def save_misclassified(
         ax.imshow(images[i], cmap="gray_r")
         ax.set_title(f"{labels[i]}→{predictions[i]} {confidences[i]:.0%}", fontsize=8)
     fig.suptitle(f"{len(wrong)} most confident mistakes (true→predicted, confidence)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def save_history(history: list[dict[str, float]], path: Path) -> Path:
@@ -84,7 +80,4 @@ def save_history(history: list[dict[str, float]], path: Path) -> Path:
         ax.set(xlabel="epoch", title=metric, xticks=epochs)
         ax.legend()
         ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

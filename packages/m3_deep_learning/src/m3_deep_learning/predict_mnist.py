@@ -23,7 +23,13 @@ from m3_deep_learning.checkpoint import load_checkpoint
 from m3_deep_learning.errors import BadImageError
 from m3_deep_learning.tensors import images_to_batch
 from roadmap_data import runs_dir
-from roadmap_data.console import friendly_errors, print_table, save_json, seed_everything
+from roadmap_data.console import (
+    friendly_errors,
+    print_table,
+    save_figure,
+    save_json,
+    seed_everything,
+)
 
 
 def read_grey(path: Path) -> np.ndarray:
@@ -144,10 +150,7 @@ def save_inputs(images: np.ndarray, rows: list[dict], path: Path) -> Path:
         ax.imshow(image, cmap="gray")
         ax.set_title(f"{row['prediction']} ({row['confidence']:.0%})", fontsize=8)
         ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,7 +36,13 @@ from m3_deep_learning.sentiment_train import ModelScore, score_baseline, train_r
 from m3_deep_learning.text_vocab import Vocabulary
 from m3_deep_learning.training import pick_device
 from roadmap_data import runs_dir
-from roadmap_data.console import friendly_errors, print_table, save_json, seed_everything
+from roadmap_data.console import (
+    friendly_errors,
+    print_table,
+    save_figure,
+    save_json,
+    seed_everything,
+)
 
 
 @dataclass(frozen=True)
@@ -172,10 +178,7 @@ def save_plot(result: SentimentResult, path: Path) -> Path:
         xlabel="epoch", ylabel="validation accuracy", title=f"Sentiment ({result.config.dataset})"
     )
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,7 +47,13 @@ from m3_deep_learning.transfer_train import (
     train_scratch,
 )
 from roadmap_data import runs_dir
-from roadmap_data.console import friendly_errors, print_table, save_json, seed_everything
+from roadmap_data.console import (
+    friendly_errors,
+    print_table,
+    save_figure,
+    save_json,
+    seed_everything,
+)
 
 
 @dataclass(frozen=True)
@@ -191,10 +197,7 @@ def save_plot(result: TransferResult, path: Path) -> Path:
     bars = right.bar([m.mode for m in result.modes], [m.test_accuracy for m in result.modes])
     right.bar_label(bars, fmt="%.3f")
     right.set(ylim=(0, 1), ylabel="test accuracy", title=f"{result.config.n_train} training digits")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -82,3 +82,14 @@ def seed_everything(seed: int) -> None:
     """Seed Python's and NumPy's global generators (torch seeds itself where it is used)."""
     random.seed(seed)
     np.random.seed(seed)
+
+
+def save_figure(figure: Any, path: Path, dpi: int = 120) -> Path:
+    """Lay out, write a matplotlib figure to ``path`` (PNG) and close it (long runs leak otherwise)."""
+    import matplotlib.pyplot as plt  # here, not at the top: roadmap-data itself does not plot
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path

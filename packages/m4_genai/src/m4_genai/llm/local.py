@@ -98,6 +98,10 @@ def load_smollm2(gguf: Path | None = None) -> tuple[Any, Any, str]:
     return model.eval(), tokenizer, "gguf"
 
 
+REPETITION_PENALTY = 1.2
+"""Applied to every generation (1.0 = none); see ``_prepare``."""
+
+
 class LocalChatModel:
     """SmolLM2-135M-Instruct on the CPU. The model loads on first use (or call ``load()``).
 
@@ -209,6 +213,9 @@ class LocalChatModel:
             "do_sample": not greedy,
             "pad_token_id": self.tokenizer.eos_token_id if pad_id is None else pad_id,
             "eos_token_id": self.tokenizer.eos_token_id,
+            # Small models fall into loops ("The assertion checks are not executed." × 3) under
+            # greedy decoding; a mild penalty on already-generated tokens breaks them.
+            "repetition_penalty": REPETITION_PENALTY,
         }
         if not greedy:
             torch.manual_seed(int(opts["seed"]))

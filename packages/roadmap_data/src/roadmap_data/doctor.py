@@ -18,7 +18,6 @@ from pathlib import Path
 
 from roadmap_data import registry, store
 from roadmap_data.console import console, print_table
-from roadmap_data.errors import DataNotFoundError
 from roadmap_data.loaders import fetch_command
 from roadmap_data.paths import data_dir
 
@@ -60,12 +59,8 @@ def data_status(entry: registry.Entry, root: Path) -> tuple[str, bool]:
     """(where the entry comes from, whether it is usable)."""
     if store.is_current(entry, root):
         return f"present in {root}", True
-    if entry.source is not None:
-        try:
-            entry.source.locate()
-            return f"from package {entry.source.distribution}", True
-        except DataNotFoundError:
-            pass
+    if entry.source is not None and entry.source.is_installed():
+        return f"from package {entry.source.distribution}", True
     return f"missing: run `{fetch_command(entry.name)}`", False
 
 

@@ -30,11 +30,9 @@ def locate(name: str, root: Path | None = None) -> Path:
     local = data_dir(root) / entry.filename
     if local.exists():
         return local
-    if entry.source is not None and entry.build is registry.builders.copy_bytes:
-        try:
-            return entry.source.locate()
-        except DataNotFoundError:
-            pass
+    as_is = entry.build is registry.builders.copy_bytes  # a file usable straight from its package
+    if entry.source is not None and as_is and entry.source.is_installed():
+        return entry.source.locate()
     raise DataNotFoundError(
         f"{name} is not in {local.parent} and its package is not installed: run `{fetch_command(name)}`"
     )

@@ -49,6 +49,14 @@ class PackageSource:
             raise DataNotFoundError(f"{self.distribution} has no {self.path} (reinstall it)")
         return path
 
+    def is_installed(self) -> bool:
+        """True when the package and its file are on this machine (no error, no import)."""
+        try:
+            self.locate()
+        except DataNotFoundError:
+            return False
+        return True
+
     def checked_file(self) -> Path:
         """The file whose sha256 is pinned."""
         path = self.locate()

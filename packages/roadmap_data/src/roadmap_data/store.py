@@ -117,7 +117,7 @@ def materialise(
     target = root / entry.filename
     if not force and is_current(entry, root):
         return Outcome(entry.name, target, "present")
-    use_url = online or entry.source is None or not _package_installed(entry)
+    use_url = online or entry.source is None or not entry.source.is_installed()
     if use_url:
         if entry.url is None:
             raise DataNotFoundError(
@@ -149,12 +149,3 @@ def materialise(
         action = "built"
     _sidecar(target).write_text(sha256_of(_checked_file(entry, target)) + "\n")
     return Outcome(entry.name, target, action)
-
-
-def _package_installed(entry: Entry) -> bool:
-    try:
-        assert entry.source is not None
-        entry.source.locate()
-    except DataNotFoundError:
-        return False
-    return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -66,7 +65,7 @@ def test_cli_unknown_name_is_one_line_and_exit_2(
 def installed_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the registry entries whose package is installed (this package alone lacks the models)."""
     for name, entry in list(registry.REGISTRY.items()):
-        if importlib.util.find_spec(entry.source.module) is None:
+        if not entry.source.is_installed():
             monkeypatch.delitem(registry.REGISTRY, name)
 
 

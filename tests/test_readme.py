@@ -21,6 +21,22 @@ def test_every_uv_run_command_in_the_readme_exists() -> None:
     assert named <= set(scripts), f"README names unknown commands: {named - set(scripts)}"
 
 
+def test_every_script_a_readme_runs_exists() -> None:
+    """``uv run scripts/X.py`` in any README (root, data/, packages/*) names a file of scripts/."""
+    readmes = [ROOT / "README.md", ROOT / "data" / "README.md"]
+    readmes += sorted(ROOT.glob("packages/*/README.md"))
+    named = {
+        (readme.relative_to(ROOT), script)
+        for readme in readmes
+        for script in re.findall(r"uv run (scripts/[\w/.-]+\.py)", readme.read_text())
+    }
+    assert named, "no README runs a script of scripts/"
+    missing = sorted(
+        (str(readme), script) for readme, script in named if not (ROOT / script).is_file()
+    )
+    assert not missing, f"READMEs run scripts that do not exist: {missing}"
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     assert "uv run pytest" in README
     assert "uv run --locked pytest" in CI

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from m3_deep_learning.mnist_data import (
+from m3_deep_learning.mnist.data import (
     BACKGROUND,
     MEAN,
     STD,

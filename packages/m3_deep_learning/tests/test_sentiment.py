@@ -12,16 +12,18 @@ from torch import nn
 
 from m2_classical_ml.text_baseline import fit_text_baseline
 from m3_deep_learning.errors import DeepLearningError
-from m3_deep_learning.sentiment_data import load_frames, make_splits
-from m3_deep_learning.sentiment_models import (
+from m3_deep_learning.sentiment.config import SentimentConfig
+from m3_deep_learning.sentiment.data import load_frames, make_splits
+from m3_deep_learning.sentiment.models import (
     SequenceClassifier,
     lstm_from_scratch,
     rnn_from_scratch,
 )
-from m3_deep_learning.text_vocab import Vocabulary, encode_labels, pad_batch, tokenize
-from m3_deep_learning.train_sentiment import main, make_config, run
+from m3_deep_learning.sentiment.train import main, run
+from m3_deep_learning.sentiment.vocab import Vocabulary, encode_labels, pad_batch, tokenize
 from m3_deep_learning.training import evaluate, train_one_epoch
-from roadmap_data import load_amazon_reviews
+from roadmap_data import load_amazon_reviews, load_tweets
+from roadmap_data.runkit import ConfigError
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +131,9 @@ def test_lstm_learns_word_order_that_tfidf_cannot_see() -> None:
 
 
 def test_run_is_deterministic_for_a_seed() -> None:
-    config = make_config("tiny", n_train=100, n_test=20, epochs=1, max_len=20, models=("lstm",))
+    config = SentimentConfig.preset(
+        "tiny", n_train=100, n_test=20, epochs=1, max_len=20, models=("lstm",)
+    )
     assert run(config).metrics()["test_accuracy"] == run(config).metrics()["test_accuracy"]
 
 
@@ -139,26 +143,40 @@ def write_reviews(path: Path, n: int, offset: int = 0) -> Path:
     return path
 
 
-def test_cli_trains_on_your_csv_and_writes_metrics(tmp_path: Path) -> None:
-    train_csv = write_reviews(tmp_path / "train.csv", 400)  # the smoke preset samples 400 / 200
-    test_csv = write_reviews(tmp_path / "test.csv", 200, offset=400)
+def write_tweets(folder: Path, n_train: int, n_test: int) -> tuple[Path, Path]:
+    """Real airline tweets labelled negative or positive (neutral dropped): two CSVs, two classes."""
+    tweets = load_tweets()[["text", "sentiment"]]
+    tweets = tweets[tweets["sentiment"] != "neutral"].dropna()
+    tweets = tweets.assign(text=tweets["text"].str.replace("\r", " "))  # pandas' CSV splits on \r
+    tweets = tweets[tweets["text"].str.strip() != ""].sample(frac=1.0, random_state=0)
+    train, test = folder / "tweets_train.csv", folder / "tweets_test.csv"
+    tweets.iloc[:n_train].to_csv(train, index=False)
+    tweets.iloc[n_train : n_train + n_test].to_csv(test, index=False)
+    return train, test
+
+
+@pytest.mark.slow
+def test_cli_trains_on_your_csv_and_the_lstm_learns(tmp_path: Path) -> None:
+    """Your own CSV with its own column names; on 1000 real tweets the LSTM must learn something.
+
+    Measured with this recipe (seeds 0-5): majority class 0.675, LSTM 0.76-0.81 (at least 8.7
+    points above it), TF-IDF 0.80-0.83. Always answering "negative" cannot pass.
+    """
+    train_csv, test_csv = write_tweets(tmp_path, n_train=1000, n_test=400)
     out = tmp_path / "out"
-    argv = [
-        "--smoke",
-        "--dataset",
-        "csv",
-        "--train-csv",
-        str(train_csv),
-        "--test-csv",
-        str(test_csv),
-    ]
-    assert main([*argv, "--model", "lstm", "--out", str(out)]) == 0
+    argv = ["--smoke", "--dataset", "csv", "--train-csv", str(train_csv), "--test-csv",
+            str(test_csv), "--text-column", "text", "--label-column", "sentiment", "--model",
+            "lstm", "--n-train", "1000", "--n-test", "400", "--epochs", "4", "--max-len", "40",
+            "--embed-dim", "32", "--hidden-size", "32", "--lr", "5e-3"]  # fmt: skip
+    assert main([*argv, "--out", str(out)]) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["test_accuracy"]) == {"tfidf+logreg", "lstm"}
-    assert metrics["classes"] == ["great", "other"]
-    # Real reviews: even 360 of them let TF-IDF beat always answering the majority class.
-    assert metrics["test_accuracy"]["tfidf+logreg"] > metrics["majority_class_accuracy"] + 0.03
-    assert 0.3 < metrics["test_accuracy"]["lstm"] <= 1.0
+    assert metrics["classes"] == ["negative", "positive"]
+    assert metrics["config"]["text_column"] == "text"
+    majority = metrics["majority_class_accuracy"]
+    assert 0.6 < majority < 0.75  # two thirds of the airline tweets are complaints
+    assert metrics["test_accuracy"]["tfidf+logreg"] > majority + 0.08
+    assert metrics["test_accuracy"]["lstm"] > majority + 0.05
     assert (out / "sentiment.png").stat().st_size > 0
 
 
@@ -198,7 +216,7 @@ def test_cli_rejects_unseen_test_labels(tmp_path: Path, capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--epochs", "0"], "epochs must be ≥ 1"),
+        (["--epochs", "0"], "epochs must be at least 1, not 0"),
         (["--n-train", "999999"], "n_train must be between 1 and 4000"),
         (["--dataset", "csv"], "needs both --train-csv and --test-csv"),
     ],
@@ -210,9 +228,11 @@ def test_cli_rejects_bad_settings(
     assert message in capsys.readouterr().err
 
 
-def test_config_rejects_unknown_keys() -> None:
-    with pytest.raises(DeepLearningError, match="epoch"):
-        make_config("tiny", epoch=3)
+def test_config_rejects_unknown_keys_and_models() -> None:
+    with pytest.raises(ConfigError, match="unknown SentimentConfig key"):
+        SentimentConfig.preset("tiny", epoch=3)
+    with pytest.raises(ConfigError, match="one of 'rnn', 'lstm'"):
+        SentimentConfig.preset("tiny", models=("gru",))
 
 
 def test_tweets_get_a_seeded_held_out_test_split() -> None:

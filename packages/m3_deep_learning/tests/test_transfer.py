@@ -13,16 +13,17 @@ from sklearn.datasets import load_sample_image
 from torch import nn
 
 from m3_deep_learning.errors import DeepLearningError
-from m3_deep_learning.transfer_backbones import (
+from m3_deep_learning.transfer.backbones import (
     Backbone,
     classify_photo,
     load_efficientnet_lite0,
     map_state_dict,
     split_backbone,
 )
-from m3_deep_learning.transfer_data import digits_to_rgb, few_shot_mnist
-from m3_deep_learning.transfer_learn import main, make_config, run
-from m3_deep_learning.transfer_train import (
+from m3_deep_learning.transfer.config import TransferConfig
+from m3_deep_learning.transfer.data import digits_to_rgb, few_shot_mnist
+from m3_deep_learning.transfer.learn import main, run
+from m3_deep_learning.transfer.modes import (
     cache_stem,
     extract,
     freeze,
@@ -30,6 +31,7 @@ from m3_deep_learning.transfer_train import (
     train_finetune,
     train_head,
 )
+from roadmap_data.runkit import ConfigError
 
 CPU = torch.device("cpu")
 
@@ -146,7 +148,7 @@ def test_finetune_trains_a_copy_of_the_last_block(pretrained, digits) -> None:
 @pytest.mark.slow
 def test_pretrained_features_beat_training_from_scratch(tmp_path: Path) -> None:
     """The month's claim on real digits: 100 labelled images, ImageNet features win clearly."""
-    config = make_config("tiny", n_test=100, image_size=48, head_epochs=60)
+    config = TransferConfig.preset("tiny", n_test=100, image_size=48, head_epochs=60)
     result = run(config)
     assert result.accuracy("head") >= 0.6  # 10 classes: chance is 0.1
     assert result.accuracy("head") >= result.accuracy("scratch") + 0.2
@@ -177,8 +179,9 @@ def test_resnet18_from_scratch_needs_no_download(tmp_path: Path) -> None:
     ("argv", "message"),
     [
         (["--n-train", "15"], "n_train must be a positive multiple of 10"),
-        (["--n-test", "0"], "1 ≤ n_test ≤ 10000"),
-        (["--image-size", "16"], "image_size must be ≥ 32"),
+        (["--n-test", "0"], "n_test must be at least 1, not 0"),
+        (["--n-test", "10001"], "1 ≤ n_test ≤ 10000"),
+        (["--image-size", "16"], "image_size must be at least 32, not 16"),
     ],
 )
 def test_cli_rejects_bad_settings(
@@ -189,9 +192,11 @@ def test_cli_rejects_bad_settings(
     assert not (tmp_path / "out").exists()
 
 
-def test_config_rejects_unknown_keys() -> None:
-    with pytest.raises(DeepLearningError, match="n_trian"):
-        make_config("tiny", n_trian=3)
+def test_config_rejects_unknown_keys_and_modes() -> None:
+    with pytest.raises(ConfigError, match="n_trian"):
+        TransferConfig.preset("tiny", n_trian=3)
+    with pytest.raises(ConfigError, match="one of 'head', 'finetune', 'scratch'"):
+        TransferConfig.preset("tiny", modes=("linear",))
 
 
 def test_recalibrated_batchnorm_stores_the_data_statistics() -> None:

@@ -1,13 +1,19 @@
-"""BM25 by hand gives rank_bm25's scores; reciprocal rank fusion behaves as the formula says."""
+"""BM25 by hand (in memory, and on disk in SQLite) gives rank_bm25's scores; reciprocal rank
+fusion behaves as the formula says."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from m4_genai.bm25 import BM25, reciprocal_rank_fusion, tokenize
 from m4_genai.golden import pydoc_topics
+from m4_genai.retrieval import Chunk, KeywordIndex
+from m4_genai.retrieval.bm25 import BM25, reciprocal_rank_fusion, tokenize
+from m4_genai.retrieval.keyword_index import bm25_tokens
+from m4_genai.retrieval.splitter import split_text
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +84,34 @@ def test_rrf_matches_the_formula() -> None:
 def test_empty_corpus_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least one"):
         BM25([])
+
+
+def test_the_on_disk_index_scores_exactly_like_the_in_memory_one(tmp_path: Path) -> None:
+    """KeywordIndex (SQLite) = BM25 (NumPy) = rank_bm25, also after files are replaced or removed."""
+    texts = pydoc_topics()
+    chunks = [
+        Chunk(text, f"{topic}.txt", i)
+        for topic in ("for", "while", "try", "with", "lambda", "if", "import")
+        for i, text in enumerate(split_text(texts[topic], 400, 0))
+    ]
+    index = KeywordIndex(tmp_path / "k.sqlite3")
+    index.add(chunks[:50])
+    index.add(chunks[30:])  # overlapping: re-adding a chunk replaces it
+    questions = ["else clause of a loop", "for for loop target list", "import a package module"]
+    for remaining in (chunks, [c for c in chunks if c.source != "for.txt"]):
+        if len(remaining) < len(chunks):
+            index.delete_sources(["for.txt"])
+        reference = BM25([bm25_tokens(c) for c in remaining])
+        library = BM25Okapi([bm25_tokens(c) for c in remaining])
+        assert index.count() == len(remaining)
+        for question in questions:
+            query = tokenize(question)
+            expected = reference.top_k(query, 10)
+            got = index.top_k(query, 10)
+            assert [chunk_id for chunk_id, _ in got] == [remaining[i].id for i, _ in expected]
+            np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-9)
+            np.testing.assert_allclose(
+                [s for _, s in got], library.get_scores(query)[[i for i, _ in expected]], rtol=1e-9
+            )
+    reopened = KeywordIndex(tmp_path / "k.sqlite3")  # persisted: a new process sees the same
+    assert reopened.top_k(tokenize("else clause"), 3) == index.top_k(tokenize("else clause"), 3)

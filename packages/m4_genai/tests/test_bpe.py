@@ -9,8 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from m4_genai.bpe import BPETokenizer, bytes_to_unicode, merge_pair, token_to_bytes
-from m4_genai.tokenization import compression, load_smollm2_tokenizer, split_corpus, train_bpe
+from m4_genai.lessons.bpe import BPETokenizer, bytes_to_unicode, merge_pair, token_to_bytes
+from m4_genai.lessons.tokenization import (
+    compression,
+    load_smollm2_tokenizer,
+    split_corpus,
+    train_bpe,
+)
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from m4_genai import ask_repo, rag_cli
-from m4_genai.golden import write_pydoc_corpus
+from m4_genai.cli import ask_repo
+from m4_genai.cli import rag as rag_cli
+from m4_genai.golden import load_golden, write_pydoc_corpus
+from m4_genai.retrieval.repo import is_git_url, repo_files
 from roadmap_data.paths import repo_root
 
 
@@ -176,13 +178,27 @@ def test_repo_files_respect_gitignore_and_skip_noise(tmp_path: Path) -> None:
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text(text)
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    assert [name for _, name in ask_repo.repo_files(repo)] == ["README.md", "app.py"]
-    assert [name for _, name in ask_repo.repo_files(repo, only=["node_modules"])] == []
+    assert [name for _, name in repo_files(repo)] == ["README.md", "app.py"]
+    assert [name for _, name in repo_files(repo, only=["node_modules"])] == []
     shutil.rmtree(repo / ".git")  # not a git checkout: the walk applies the same skips
-    assert [name for _, name in ask_repo.repo_files(repo)] == ["README.md", "app.py", "secret.py"]
+    assert [name for _, name in repo_files(repo)] == ["README.md", "app.py", "secret.py"]
 
 
 def test_git_url_detection() -> None:
-    assert ask_repo.is_git_url("https://github.com/pallets/click")
-    assert ask_repo.is_git_url("git@github.com:pallets/click.git")
-    assert not ask_repo.is_git_url(".")
+    assert is_git_url("https://github.com/pallets/click")
+    assert is_git_url("git@github.com:pallets/click.git")
+    assert not is_git_url(".")
+
+
+def test_repository_golden_questions_name_files_that_exist() -> None:
+    """A file moved without updating repo_code.jsonl would silently lower ask-repo's score."""
+    root = repo_root()
+    if root is None:
+        pytest.skip("needs the repository checkout")
+    missing = [
+        (q.id, source)
+        for q in load_golden("repo_code")
+        for source in q.sources
+        if not (root / source).is_file()
+    ]
+    assert missing == []

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from m4_genai.code_splitter import split_code
-from m4_genai.documents import html_to_text, load_file, load_paths
 from m4_genai.errors import DocumentError
-from m4_genai.pdf_writer import make_pdf
+from m4_genai.retrieval.code_splitter import split_code
+from m4_genai.retrieval.documents import html_to_text, load_file, load_paths
+from m4_genai.testing.pdf_writer import make_pdf
 
 PYTHON = '''"""A module."""
 

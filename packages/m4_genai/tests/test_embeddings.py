@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 from sentence_transformers import util
 
-from m4_genai.embed import default_embedder
-from m4_genai.embeddings import analogy, cosine_similarity, numpy_top_k, wordpiece_vocabulary
+from m4_genai.lessons.similarity import (
+    analogy,
+    cosine_similarity,
+    numpy_top_k,
+    wordpiece_vocabulary,
+)
+from m4_genai.retrieval.embedder import default_embedder
 
 pytestmark = pytest.mark.slow  # loads the real embedder (once per process)
 

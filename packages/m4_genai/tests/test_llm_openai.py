@@ -7,9 +7,9 @@ import socket
 import pytest
 
 from m4_genai.errors import LLMError
-from m4_genai.llm import load_chat_model
-from m4_genai.llm.fake_server import FakeOpenAIServer, Reply
+from m4_genai.llm import Tool, load_chat_model
 from m4_genai.llm.openai_backend import OpenAIChatModel
+from m4_genai.testing.fake_openai_server import FakeOpenAIServer, Reply
 
 QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
 ADD_TOOL = {
@@ -50,6 +50,18 @@ def test_native_tool_calls_are_parsed() -> None:
     assert result.finish_reason == "tool_calls"
     assert [(c.id, c.name, c.arguments) for c in result.tool_calls] == [("c1", "add", {"a": 2})]
     assert server.requests[0]["tools"] == [ADD_TOOL]
+
+
+def test_a_typed_tool_goes_out_in_the_openai_shape() -> None:
+    def add(a: float) -> float:
+        """Add two numbers"""
+        return a
+
+    with FakeOpenAIServer([Reply(text="ok")]) as server:
+        model_for(server).chat(QUESTION, tools=[Tool.from_function(add)])
+    sent = server.requests[0]["tools"][0]
+    assert sent["type"] == "function" and sent["function"]["name"] == "add"
+    assert sent["function"]["parameters"]["properties"] == {"a": {"type": "number"}}
 
 
 def test_stream_yields_the_pieces_in_order() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from m4_genai.cli.prompting_demo import PromptingConfig, main, run
 from m4_genai.errors import GenAIError
-from m4_genai.llm import Message, ScriptedChatModel
-from m4_genai.prompting import (
+from m4_genai.lessons.prompting import (
     arithmetic_questions,
     extract_answer,
     is_correct,
@@ -18,7 +18,8 @@ from m4_genai.prompting import (
     render,
     sentiment_questions,
 )
-from m4_genai.prompting_demo import Config, main, run
+from m4_genai.llm import Message, ScriptedChatModel
+from roadmap_data.runkit import ConfigError
 
 TASKS, STYLES = load_templates()
 
@@ -99,7 +100,7 @@ QUESTIONS_TRUTH = {q.text: q.answer for q in sentiment_questions(2, seed=0)}
 
 
 def test_run_scores_a_perfect_model_at_one_and_a_silent_one_at_zero() -> None:
-    config = Config.preset("tiny")
+    config = PromptingConfig.preset("tiny")
     perfect = run(config, ScriptedChatModel([oracle] * 12))
     assert perfect.accuracy == {
         style: {"arithmetic": 1.0, "sentiment": 1.0, "all": 1.0} for style in config.styles
@@ -111,7 +112,7 @@ def test_run_scores_a_perfect_model_at_one_and_a_silent_one_at_zero() -> None:
 
 def test_chain_of_thought_gets_the_longer_token_budget() -> None:
     model = ScriptedChatModel(["one two three four five six"] * 12)
-    result = run(Config.preset("tiny", max_tokens=2, cot_max_tokens=5), model)
+    result = run(PromptingConfig.preset("tiny", max_tokens=2, cot_max_tokens=5), model)
     replies = {a["style"]: a["reply"] for a in result.answers}
     assert replies == {
         "zero_shot": "one two",
@@ -154,17 +155,17 @@ def test_bad_template_files_are_one_clear_error(
 
 def test_unknown_style_and_bad_config() -> None:
     with pytest.raises(GenAIError, match=r"unknown style\(s\) \['socratic'\]"):
-        run(Config.preset("tiny", styles=("socratic",)))
-    with pytest.raises(GenAIError, match="unknown Config key"):
-        Config.preset("tiny", questions=3)
-    with pytest.raises(GenAIError, match="unknown preset"):
-        Config.preset("huge")
+        run(PromptingConfig.preset("tiny", styles=("socratic",)))
+    with pytest.raises(ConfigError, match=r"unknown PromptingConfig key\(s\): questions"):
+        PromptingConfig.preset("tiny", questions=3)
+    with pytest.raises(ConfigError, match="unknown preset 'huge'"):
+        PromptingConfig.preset("huge")
 
 
 def test_cli_against_an_openai_compatible_server(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from m4_genai.llm.fake_server import FakeOpenAIServer, Reply
+    from m4_genai.testing.fake_openai_server import FakeOpenAIServer, Reply
 
     with FakeOpenAIServer([Reply(text="Answer: positive")]) as server:
         argv = ["--smoke", "--llm", "openai", "--base-url", server.url, "--model", "m"]

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from m4_genai.chunks import Chunk
 from m4_genai.llm import ScriptedChatModel, load_chat_model
 from m4_genai.rag import (
     I_DONT_KNOW,
@@ -17,7 +16,8 @@ from m4_genai.rag import (
     estimate_tokens,
     fit_sources,
 )
-from m4_genai.vectorstore import Hit
+from m4_genai.retrieval import Chunk, Hit, Searcher
+from roadmap_data.runkit import ConfigError
 
 
 def hit(text: str, source: str = "a.py", line: int = 1, similarity: float = 0.6) -> Hit:
@@ -31,11 +31,13 @@ class FixedRetriever:
         self.hits = hits
         self.calls: list[dict[str, Any]] = []
 
-    def search(
-        self, query: str, k: int = 3, mode: str | None = None, where: Any = None
-    ) -> list[Hit]:
-        self.calls.append({"query": query, "k": k, "mode": mode})
+    def search(self, query: str, k: int = 3, where: Any = None) -> list[Hit]:
+        self.calls.append({"query": query, "k": k, "where": where})
         return self.hits[:k]
+
+
+def test_a_duck_typed_searcher_satisfies_the_protocol() -> None:
+    assert isinstance(FixedRetriever([]), Searcher)
 
 
 HITS = [
@@ -57,10 +59,11 @@ def test_prompt_numbers_sources_with_their_citations() -> None:
 def test_answer_passes_the_model_reply_and_sources_through() -> None:
     model = ScriptedChatModel(["The registry lives in registry.py [1]."])
     retriever = FixedRetriever(HITS)
-    result = answer("Where is the registry?", retriever, model, RagConfig(k=2, mode="bm25"))
+    where = {"source": {"$ne": "paths.py"}}
+    result = answer("Where is the registry?", retriever, model, RagConfig(k=2), where)
     assert result.text == "The registry lives in registry.py [1]."
     assert result.citations() == ["[1] registry.py:12", "[2] loaders.py:3"]
-    assert retriever.calls == [{"query": "Where is the registry?", "k": 2, "mode": "bm25"}]
+    assert retriever.calls == [{"query": "Where is the registry?", "k": 2, "where": where}]
     assert "[2] loaders.py:3" in model.calls[0][-1]["content"]
 
 
@@ -103,13 +106,20 @@ def test_a_giant_question_is_cut_never_crashes() -> None:
     config = RagConfig(context_tokens=300, max_new_tokens=50)
     messages, truncated = build_messages("why " * 5000, HITS, config)
     assert truncated
-    assert sum(estimate_tokens(m["content"]) for m in messages) <= 300
+    # The stated rule: the prompt fits the context window minus the answer's room.
+    prompt_tokens = sum(estimate_tokens(m["content"]) for m in messages)
+    assert prompt_tokens <= config.context_tokens - config.max_new_tokens
+    assert "why why" in messages[-1]["content"] and "[…]" in messages[-1]["content"]
 
 
 def test_config_presets_and_unknown_keys() -> None:
     assert RagConfig.preset("tiny").context_tokens < RagConfig.preset("full").context_tokens
     assert RagConfig.from_dict({"k": 5}).k == 5
-    with pytest.raises(ValueError, match="unknown RagConfig keys"):
+    with pytest.raises(ConfigError, match=r"unknown RagConfig key\(s\): top_k"):
         RagConfig.from_dict({"top_k": 5})
-    with pytest.raises(ValueError, match="unknown preset"):
+    with pytest.raises(ConfigError, match="unknown preset 'huge'"):
         RagConfig.preset("huge")
+    with pytest.raises(ConfigError, match="one of 'dense', 'bm25', 'hybrid'"):
+        RagConfig(mode="fuzzy")
+    with pytest.raises(ConfigError, match="leaves no room for sources"):
+        RagConfig(context_tokens=200, max_new_tokens=150)

@@ -1,56 +1,53 @@
-"""Retrieval quality on a slice of the golden set, with the real embedder and a real index.
+"""Retrieval quality on the whole golden set: 81 questions over all 79 reference sections.
 
-The full measurement (81 questions, all 79 sections, three modes) is ``scripts/bench_rag.py``;
-here 12 questions over their own (short) sections plus distractors keep the test fast.
+The README's retrieval figures come from ``scripts/bench_rag.py`` on exactly this corpus and these
+questions; this test re-measures them with the real embedder and index (≈ 600 chunks) and fails
+if a mode falls clearly below them. ``scripts/bench_rag.py`` adds latency and the repository set.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from m4_genai.embed import default_embedder
-from m4_genai.golden import load_golden, pydoc_topics, score_rankings, write_pydoc_corpus
-from m4_genai.indexing import index_files
+from m4_genai.golden import (
+    calibrate,
+    load_golden,
+    rankings,
+    score_rankings,
+    write_pydoc_corpus,
+)
 from m4_genai.rag import RagConfig
-from m4_genai.retrieval import Retriever
-from m4_genai.vectorstore import VectorStore
+from m4_genai.retrieval import ChunkIndex, default_embedder, index_files, make_searcher
 
 pytestmark = pytest.mark.slow
 
-DISTRACTORS = ["if", "try", "lambda", "while", "del"]
-MAX_SECTION_CHARS = 8000
-"""Long sections (specialnames: 62k characters) would dominate the indexing time of the test."""
-
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, list]:
-    texts = pydoc_topics()
-    short = [q for q in load_golden("pydoc_topics") if len(texts[q.topic]) <= MAX_SECTION_CHARS]
-    questions = short[::2][:12]  # every other one: varied topics
-    topics = sorted({q.topic for q in questions} | set(DISTRACTORS))
+def index(tmp_path_factory: pytest.TempPathFactory) -> ChunkIndex:
     folder = tmp_path_factory.mktemp("corpus")
-    files = [(p, p.name) for p in write_pydoc_corpus(folder, topics)]
-    store = VectorStore(tmp_path_factory.mktemp("index"), "golden", embedder=default_embedder())
-    index_files(store, files, progress=False)
-    # Only the sections written count as right answers here (supersets were not indexed).
-    return Retriever(store), questions
+    files = [(path, path.name) for path in write_pydoc_corpus(folder)]
+    index = ChunkIndex(tmp_path_factory.mktemp("index"), "golden", embedder=default_embedder())
+    index_files(index, files, progress=False)
+    return index
 
 
-@pytest.mark.parametrize(("mode", "floor"), [("dense", 0.80), ("bm25", 0.70), ("hybrid", 0.85)])
-def test_hit_at_3_on_golden_slice(setup, mode: str, floor: float) -> None:
-    retriever, questions = setup
-    rankings = {
-        q.id: [h.chunk.source for h in retriever.search(q.question, 10, mode)] for q in questions
-    }
-    scores = score_rankings(questions, rankings)
+# Floors a few points under the figures measured by bench_rag.py (README): dense 0.864,
+# BM25 0.802, hybrid 0.938 hit@3 on these 81 questions.
+@pytest.mark.parametrize(("mode", "floor"), [("dense", 0.83), ("bm25", 0.77), ("hybrid", 0.90)])
+def test_hit_at_3_on_the_golden_set(index: ChunkIndex, mode: str, floor: float) -> None:
+    questions = load_golden("pydoc_topics")
+    scores = score_rankings(questions, rankings(make_searcher(index, mode), questions))
     assert scores.hit_at_3 >= floor, scores.ranks
-    assert scores.mrr >= floor - 0.15
+    assert scores.mrr >= floor - 0.12
 
 
-def test_off_topic_questions_fall_below_the_threshold(setup) -> None:
-    retriever, questions = setup
-    threshold = RagConfig().min_similarity
-    for q in load_golden("unanswerable")[:6]:
-        assert max(h.similarity for h in retriever.search(q.question, 3)) < threshold, q.question
-    answerable = [max(h.similarity for h in retriever.search(q.question, 3)) for q in questions]
-    assert sum(s >= threshold for s in answerable) / len(answerable) >= 0.95
+def test_the_threshold_keeps_answerable_and_refuses_off_topic(index: ChunkIndex) -> None:
+    searcher = make_searcher(index, RagConfig().mode)
+    result = calibrate(
+        searcher,
+        load_golden("pydoc_topics"),
+        load_golden("unanswerable"),
+        RagConfig().min_similarity,
+    )
+    assert result.answerable_kept >= 0.97, result.summary()
+    assert result.off_topic_refused >= 0.95, result.summary()

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from m4_genai import splitter
 from m4_genai.golden import pydoc_topics
-from m4_genai.splitter import RecursiveSplitter, locate_chunks, split_keeping_separator
+from m4_genai.retrieval import splitter
+from m4_genai.retrieval.splitter import RecursiveSplitter, locate_chunks, split_keeping_separator
 
 REAL_TOPICS = ["for", "formatstrings", "specialnames", "string-methods", "import", "lambda"]
 

@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from m4_genai.tokenization import (
+from m4_genai.cli.tokenizer_compare import TokenizerConfig, main, run
+from m4_genai.lessons.tokenization import (
     count_tokens,
     library_batch,
     load_minilm_tokenizer,
     load_smollm2_tokenizer,
     pad_and_truncate,
 )
-from m4_genai.tokenization_cli import Config, main, run
+from roadmap_data.runkit import ConfigError
 
 TEXTS = ["The quick brown fox jumps over the lazy dog again and again.", "Hi there", "naïve café"]
 
@@ -87,7 +88,7 @@ def test_wordpiece_adds_cls_and_sep_and_pads_with_zero() -> None:
 
 @pytest.mark.slow
 def test_run_tiny_compares_three_tokenizers() -> None:
-    result = run(Config.preset("tiny"))
+    result = run(TokenizerConfig.preset("tiny"))
     names = [row.tokenizer for row in result.rows]
     assert names == ["our BPE (400)", "SmolLM2 BPE (49152)", "MiniLM WordPiece (30522)"]
     ours, smol, minilm = (result.held_out_chars_per_token[name] for name in names)
@@ -108,10 +109,10 @@ def test_cli_smoke_writes_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_bad_config_is_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--smoke", "--vocab-size", "100", "--out", str(tmp_path)]) == 2
-    assert "error: need bpe_vocab_size > 256" in capsys.readouterr().err
+    assert "error: bpe_vocab_size must be at least 257, not 100" in capsys.readouterr().err
     assert not (tmp_path / "metrics.json").exists()
-    with pytest.raises(Exception, match="unknown Config key"):
-        Config.preset("tiny", vocab=3)
+    with pytest.raises(ConfigError, match=r"unknown TokenizerConfig key\(s\): vocab"):
+        TokenizerConfig.preset("tiny", vocab=3)
 
 
 def test_tiktoken_offline_is_one_clear_error(

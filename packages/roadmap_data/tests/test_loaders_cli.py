@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from roadmap_data import cli, doctor, load_ames, load_economics, load_mnist, load_titanic, registry
-from roadmap_data.errors import DataNotFoundError, UnknownDatasetError
+from roadmap_data.errors import DataNotFoundError, UnknownDatasetError, UnverifiedDataWarning
 from roadmap_data.loaders import locate, raw_bytes
 
 
@@ -21,10 +21,12 @@ def test_loaders_read_real_data_without_a_download(tmp_path: Path) -> None:
 
 
 def test_loader_prefers_the_data_directory(tmp_path: Path) -> None:
+    """A hand-placed file (no .sha256 sidecar, no known checksum) is read, with one warning."""
     (tmp_path / "titanic.csv").write_text(
         "pclass,survived,sex,age,sibsp,parch\n1st,died,male,40,0,0\n"
     )
-    assert len(load_titanic(tmp_path)) == 1
+    with pytest.warns(UnverifiedDataWarning, match="download-data titanic --force"):
+        assert len(load_titanic(tmp_path)) == 1
 
 
 def test_missing_data_names_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,6 +43,38 @@ def test_missing_data_names_the_command(tmp_path: Path, monkeypatch: pytest.Monk
 def test_unknown_name_lists_the_known_ones() -> None:
     with pytest.raises(UnknownDatasetError, match=r"known: .*mnist"):
         registry.get("mnsit")
+
+
+def listing_rows(listing: str) -> dict[str, str]:
+    """``download-data --list``'s table rows by registry name."""
+    rows = {}
+    for line in listing.splitlines():
+        cells = [cell.strip() for cell in line.split("│")]
+        if len(cells) > 2 and cells[1] in registry.REGISTRY:
+            rows[cells[1]] = line
+    return rows
+
+
+def test_cli_list_says_how_each_file_is_verified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one table row per line
+    assert cli.main(["--list", "--data-dir", str(tmp_path)]) == 0
+    rows = listing_rows(capsys.readouterr().out)
+    assert set(rows) == set(registry.REGISTRY)
+    assert "package sha256; url sha256" in rows["mnist"]  # the publisher's checksum is recorded
+    for name in ("titanic", "ames", "economics"):  # Rdatasets publishes none
+        assert "package sha256; url not verified" in rows[name]
+    assert "url" not in rows["tweets"]  # no online source at all: only the package is checked
+
+
+def test_help_does_not_claim_that_downloads_are_verified(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "always sha256-verified" in text and "'not verified' otherwise" in text
 
 
 def test_cli_list_and_idempotent_fetch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,8 +1,10 @@
-"""download-data's guarantees: verified, atomic, idempotent; the online path with a fake HTTP layer."""
+"""download-data's guarantees: verified, atomic, idempotent; the online path with a fake HTTP layer;
+folders swapped without ever losing the old copy."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +13,7 @@ import numpy as np
 import pytest
 
 from roadmap_data import registry, store
-from roadmap_data.errors import ChecksumError, DataNotFoundError
+from roadmap_data.errors import ChecksumError, DataDirError, DataNotFoundError, DownloadError
 from roadmap_data.registry import PackageSource
 from roadmap_data.testing import FakeHTTP, NetworkBlockedError
 
@@ -68,9 +70,24 @@ def test_corrupt_download_raises_and_leaves_no_partial_file(tmp_path: Path) -> N
 
 def test_failed_download_leaves_nothing(tmp_path: Path) -> None:
     entry = replace(TITANIC, url="https://example.org/missing.csv")
-    with pytest.raises(OSError, match="404"):
+    with pytest.raises(DownloadError, match=r"example\.org/missing\.csv: HTTP 404 Not Found$"):
         store.materialise(entry, tmp_path, online=True, opener=FakeHTTP({}))
     assert leftovers(tmp_path) == []
+
+
+def test_a_connection_dropped_mid_download_leaves_nothing(tmp_path: Path) -> None:
+    dropped = (b"pclass,survived\n1st,", ConnectionResetError(104, "Connection reset by peer"))
+    with pytest.raises(DownloadError, match="Connection reset by peer \\(offline\\?\\)"):
+        store.materialise(TITANIC, tmp_path, online=True, opener=FakeHTTP({TITANIC.url: dropped}))
+    assert leftovers(tmp_path) == []
+
+
+def test_a_download_without_a_published_checksum_says_so(tmp_path: Path) -> None:
+    assert TITANIC.url_sha256 is None  # Rdatasets publishes none: we record none we cannot check
+    http = FakeHTTP({TITANIC.url: b"a,b\n1,2\n"})
+    outcome = store.materialise(TITANIC, tmp_path, online=True, opener=http)
+    assert outcome.action == "downloaded (not verified)"
+    assert store.is_current(TITANIC, tmp_path)  # the sidecar now guards what was written
 
 
 def test_missing_package_and_no_url_names_the_fix(tmp_path: Path) -> None:
@@ -86,7 +103,7 @@ def test_missing_package_falls_back_to_the_url(tmp_path: Path) -> None:
         TITANIC, source=PackageSource("no-such-dist", "no_such_module", "x.csv", "0" * 64)
     )
     http = FakeHTTP({TITANIC.url: b"a,b\n1,2\n"})
-    assert store.materialise(entry, tmp_path, opener=http).action == "downloaded"
+    assert store.materialise(entry, tmp_path, opener=http).action == "downloaded (not verified)"
 
 
 def installed(entry: registry.Entry) -> bool:
@@ -150,3 +167,64 @@ def test_the_subprocess_guard_blocks_the_network_too() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and "NetworkBlockedError" in result.stderr
+
+
+# A folder entry that is always installed: rdatasets' vcdExtra folder, pinned by its Titanicp file.
+# It stands in for a model folder (all-MiniLM-L6-v2), whose package is not a roadmap-data dependency.
+FOLDER = registry.Entry(
+    name="vcdextra-folder",
+    filename="vcdExtra",
+    description="a folder entry for tests",
+    license="GPL-3",
+    kind="model",
+    size=200_000,
+    source=PackageSource(
+        "rdatasets", "rdatasets", "_data/vcdExtra", TITANIC.source.sha256, "Titanicp.pkl.compress"
+    ),
+)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of ``folder`` with its sha256: equal snapshots mean an intact folder."""
+    return {
+        str(p.relative_to(folder)): store.sha256_of(p) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_folder_is_replaced_whole_and_leaves_nothing_aside(tmp_path: Path) -> None:
+    before = snapshot(store.materialise(FOLDER, tmp_path).path)
+    assert "Titanicp.pkl.compress" in before and len(before) > 5
+    assert store.materialise(FOLDER, tmp_path, force=True).action == "built"
+    assert snapshot(tmp_path / "vcdExtra") == before
+    assert leftovers(tmp_path) == ["vcdExtra", "vcdExtra.sha256"]
+
+
+def test_a_failed_swap_keeps_the_old_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = store.materialise(FOLDER, tmp_path).path
+    (target / "notes.txt").write_text("the learner's copy, which must survive")
+    before = snapshot(target)
+    real_replace = os.replace
+
+    def replace_fails_moving_the_new_copy_in(src: os.PathLike, dst: os.PathLike) -> None:
+        if Path(src).name.endswith(".part") and Path(dst) == target:
+            raise OSError(28, "No space left on device")  # the failure lands mid-swap
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_fails_moving_the_new_copy_in)
+    with pytest.raises(DataDirError, match="No space left on device"):
+        store.materialise(FOLDER, tmp_path, force=True)
+    assert snapshot(target) == before  # same files, same bytes, notes.txt included
+    assert leftovers(tmp_path) == ["vcdExtra", "vcdExtra.sha256"]
+
+
+def test_a_crash_mid_swap_is_repaired_by_the_next_run(tmp_path: Path) -> None:
+    target = store.materialise(FOLDER, tmp_path).path
+    before = snapshot(target)
+    os.replace(
+        target, tmp_path / ".vcdExtra.0123abcd.old"
+    )  # killed after moving the old copy aside
+    assert store.materialise(FOLDER, tmp_path).action == "present"  # restored, not rebuilt
+    assert snapshot(target) == before
+    assert leftovers(tmp_path) == ["vcdExtra", "vcdExtra.sha256"]

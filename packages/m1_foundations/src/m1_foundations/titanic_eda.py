@@ -1,14 +1,18 @@
 """``titanic-eda``: a first look at the Titanic passengers and a real time series, with Pandas.
 
-uv run titanic-eda                 # tables in the terminal, plots in data/runs/titanic-eda/
-uv run titanic-eda --out /tmp/eda  # somewhere else
+Prints the tables of week 2 (missing values, survival by class and sex, ages by class, survival
+by family size, US unemployment by year) and draws three plots. Nothing here is random.
+
+    uv run titanic-eda                 # tables in the terminal, plots in data/runs/titanic-eda/
+    uv run titanic-eda --out /tmp/eda  # somewhere else
+    uv run titanic-eda --smoke         # tables only, no plots (seconds)
 """
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 import matplotlib
 
@@ -17,17 +21,67 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from m1_foundations import pandas_basics as pb
-from roadmap_data import load_economics, load_titanic, runs_dir
-from roadmap_data.console import console, friendly_errors, print_table, save_figure, save_json
+from roadmap_data import load_economics, load_titanic
+from roadmap_data.console import console, friendly_errors, print_table, save_figure
+from roadmap_data.runkit import RunConfig, RunParser, save_metrics
+
+
+@dataclass(frozen=True, kw_only=True)
+class EDAConfig(RunConfig):
+    """Settings of one titanic-eda run."""
+
+    PRESETS: ClassVar = {"tiny": {"plots": False}, "cpu": {}, "full": {}}
+
+    plots: bool = True
+    """Draw the three PNG plots (--smoke prints the tables only)."""
 
 
 @dataclass
 class EDAResult:
-    survival_rate: float
+    """The tables a first look at the data produces (the passenger list itself included)."""
+
+    titanic: pd.DataFrame
+    missing: pd.DataFrame
     survival_by_class_sex: pd.DataFrame
-    missing_age: int
+    age_by_class: pd.DataFrame
+    survival_by_family_size: pd.DataFrame
     yearly: pd.DataFrame
-    plots: list[Path]
+
+    @property
+    def survival_rate(self) -> float:
+        return float(pb.survived_flag(self.titanic).mean())
+
+    def metrics(self) -> dict[str, Any]:
+        """What metrics.json holds: the headline figures of the tables."""
+        return {
+            "passengers": len(self.titanic),
+            "survival_rate": round(self.survival_rate, 4),
+            "missing_age": int(self.titanic["age"].isna().sum()),
+            "survival_by_class_sex": self.survival_by_class_sex.to_dict(),
+            "survival_by_family_size": self.survival_by_family_size["rate"].to_dict(),
+            "peak_unemployment_year": int(self.yearly["unemployment_rate"].idxmax().year),
+        }
+
+
+def survival_by_family_size(titanic: pd.DataFrame) -> pd.DataFrame:
+    """Survival rate and passenger count by family size (5 stands for 5 or more)."""
+    family = pb.add_features(titanic)
+    size = family["family_size"].clip(upper=5)
+    table = pb.survived_flag(family).groupby(size).agg(["mean", "size"])
+    return table.rename(columns={"mean": "rate", "size": "passengers"}).round(3)
+
+
+def run(config: EDAConfig) -> EDAResult:
+    """Load, clean and summarise (``config`` has nothing to tune: the data decide everything)."""
+    titanic = load_titanic()
+    return EDAResult(
+        titanic=titanic,
+        missing=pb.missing_report(titanic),
+        survival_by_class_sex=pb.survival_by_class_and_sex(titanic),
+        age_by_class=pb.age_summary(titanic),
+        survival_by_family_size=survival_by_family_size(titanic),
+        yearly=pb.yearly_unemployment(load_economics()),
+    )
 
 
 def plot_survival(table: pd.DataFrame, path: Path) -> Path:
@@ -53,78 +107,48 @@ def plot_unemployment(yearly: pd.DataFrame, path: Path) -> Path:
     return save_figure(ax.figure, path)
 
 
-def run(out: Path, plots: bool = True) -> EDAResult:
-    """Load, clean, summarise and plot; returns the key tables."""
-    titanic = load_titanic()
-    by_class_sex = pb.survival_by_class_and_sex(titanic)
-    yearly = pb.yearly_unemployment(load_economics())
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    if plots:
-        paths = [
-            plot_survival(by_class_sex, out / "survival_by_class_sex.png"),
-            plot_ages(titanic, out / "age_by_outcome.png"),
-            plot_unemployment(yearly, out / "unemployment.png"),
-        ]
-    return EDAResult(
-        survival_rate=float(pb.survived_flag(titanic).mean()),
-        survival_by_class_sex=by_class_sex,
-        missing_age=int(titanic["age"].isna().sum()),
-        yearly=yearly,
-        plots=paths,
-    )
-
-
-def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
+def save_plots(result: EDAResult, out: Path) -> list[Path]:
+    """The three PNG plots, in ``out``."""
     return [
-        [index, *row] for index, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+        plot_survival(result.survival_by_class_sex, out / "survival_by_class_sex.png"),
+        plot_ages(result.titanic, out / "age_by_outcome.png"),
+        plot_unemployment(result.yearly, out / "unemployment.png"),
     ]
 
 
-@friendly_errors
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="titanic-eda", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", type=Path, default=None, help="artefact folder (default data/runs/titanic-eda)"
-    )
-    parser.add_argument("--smoke", action="store_true", help="tables only, no plots (seconds)")
-    parser.add_argument(
-        "--seed", type=int, default=0, help="unused (no randomness); kept for a uniform CLI"
-    )
-    args = parser.parse_args(argv)
-    out = args.out or runs_dir("titanic-eda")
+def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
+    """A DataFrame as table rows, its index first."""
+    rows = zip(frame.index, frame.itertuples(index=False), strict=True)
+    return [[index, *row] for index, row in rows]
 
-    result = run(out, plots=not args.smoke)
-    titanic = load_titanic()
-    print_table(
-        "missing values", ["column", "missing", "share"], frame_rows(pb.missing_report(titanic))
-    )
+
+def print_report(result: EDAResult) -> None:
+    """Every table of the tour, in the order of the week's days."""
+    print_table("missing values", ["column", "missing", "share"], frame_rows(result.missing))
     table = result.survival_by_class_sex
     print_table("survival rate by class and sex", ["class", *table.columns], frame_rows(table))
-    age = pb.age_summary(titanic)
+    age = result.age_by_class
     print_table("age by class", ["class", *age.columns], frame_rows(age))
-    family = pb.add_features(titanic)
-    by_family = (
-        pb.survived_flag(family).groupby(family["family_size"].clip(upper=5)).agg(["mean", "size"])
-    )
     print_table(
         "survival by family size (5 = 5+)",
         ["family size", "rate", "passengers"],
-        frame_rows(by_family.round(3)),
+        frame_rows(result.survival_by_family_size),
     )
     decade = result.yearly.iloc[::10].set_axis(result.yearly.index.year[::10])
     print_table("US unemployment, every 10th year", ["year", *decade.columns], frame_rows(decade))
 
-    metrics = {
-        "passengers": len(titanic),
-        "survival_rate": round(result.survival_rate, 4),
-        "missing_age": result.missing_age,
-        "survival_by_class_sex": table.to_dict(),
-        "peak_unemployment_year": int(result.yearly["unemployment_rate"].idxmax().year),
-        "plots": [str(p) for p in result.plots],
-    }
-    save_json(out / "metrics.json", metrics)
-    console.print(f"saved metrics.json{' and 3 plots' if result.plots else ''} to {out}")
+
+@friendly_errors
+def main(argv: list[str] | None = None) -> int:
+    parser = RunParser("titanic-eda", __doc__, EDAConfig, flags=["plots"])
+    config = parser.config(parser.parse_args(argv))
+    result = run(config)
+    print_report(result)
+    plots = save_plots(result, config.out) if config.plots else []
+    save_metrics(result, config, config.out)
+    console.print(
+        f"saved metrics.json{f' and {len(plots)} plots' if plots else ''} to {config.out}"
+    )
     return 0
 
 

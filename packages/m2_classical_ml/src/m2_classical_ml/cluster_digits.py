@@ -16,9 +16,9 @@ What it does, in order:
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -28,18 +28,23 @@ from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from m2_classical_ml import plots
-from m2_classical_ml.cli import base_parser, out_dir, preset_of
 from m2_classical_ml.clustering import elbow_k, sweep_k
-from m2_classical_ml.config import check_minimum, make_config
 from m2_classical_ml.pca import pca_svd
-from roadmap_data.console import console, friendly_errors, print_table, save_json
+from roadmap_data.console import console, friendly_errors, print_table
+from roadmap_data.runkit import RunConfig, RunParser, require, require_at_least, save_metrics
 
 PROG = "cluster-digits"
 
 
-@dataclass(frozen=True)
-class ClusterConfig:
+@dataclass(frozen=True, kw_only=True)
+class ClusterConfig(RunConfig):
     """Settings of one cluster-digits run."""
+
+    PRESETS: ClassVar = {
+        "tiny": {"ks": (2, 5, 10, 12), "n_init": 2, "rows": 400},
+        "cpu": {},
+        "full": {"n_init": 20},
+    }
 
     ks: tuple[int, ...] = tuple(range(2, 16))
     """Numbers of clusters to try for the elbow and silhouette curves."""
@@ -49,19 +54,16 @@ class ClusterConfig:
     """Use a random subset of this many digits (None: all 1797)."""
     threads: int = 1
     """OpenMP threads for K-Means (1 is fastest on small data on a shared 2-core machine)."""
-    seed: int = 0
-    """Seed of K-Means and of the subset."""
 
-    def __post_init__(self) -> None:
-        check_minimum(1, n_init=self.n_init, threads=self.threads)
-        check_minimum(50, rows=self.rows)
-
-
-PRESETS = {
-    "full": {"n_init": 20},
-    "cpu": {},
-    "tiny": {"ks": (2, 5, 10, 12), "n_init": 2, "rows": 400},
-}
+    def validate(self) -> None:
+        require_at_least(1, n_init=self.n_init, threads=self.threads)
+        require_at_least(50, rows=self.rows)
+        # the silhouette needs 2 clusters at least; the elbow rule needs three points of the curve
+        increasing = list(self.ks) == sorted(set(self.ks))
+        require(
+            len(self.ks) >= 3 and increasing and self.ks[0] >= 2,
+            f"ks: at least three increasing values from 2 up, not {' '.join(map(str, self.ks))}",
+        )
 
 
 @dataclass
@@ -79,6 +81,20 @@ class ClusterResult:
     max_gap_to_sklearn: float
     projected: np.ndarray  # (n, 2)
     labels: np.ndarray  # (n,)
+
+    def metrics(self) -> dict[str, Any]:
+        """What metrics.json holds (bench_m2.py reads the same dict)."""
+        return {
+            "n_digits": self.n_digits,
+            "k": list(self.config.ks),
+            **self.sweep,
+            "elbow_k": self.elbow_k,
+            "silhouette_k": self.silhouette_k,
+            "adjusted_rand_index_k10": self.ari_k10,
+            "pca_explained_variance_ratio_2d": self.explained_variance_ratio,
+            "pca_components_for_90pct": self.components_for_90,
+            "pca_max_gap_hand_vs_sklearn": self.max_gap_to_sklearn,
+        }
 
 
 def load(config: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -116,9 +132,9 @@ def run(config: ClusterConfig) -> ClusterResult:
 
 
 def save_artifacts(result: ClusterResult, out: Path) -> dict[str, Path]:
-    """Plots and metrics.json into ``out``; returns what was written."""
+    """The plots into ``out``; returns what was written."""
     ks = result.config.ks
-    written = {
+    return {
         "elbow": plots.plot_curves(
             out / "elbow.png",
             ks,
@@ -146,20 +162,6 @@ def save_artifacts(result: ClusterResult, out: Path) -> dict[str, Path]:
             ylabel=f"PC2 ({result.explained_variance_ratio[1]:.1%} of variance)",
         ),
     }
-    payload = {
-        "config": asdict(result.config),
-        "n_digits": result.n_digits,
-        "k": list(ks),
-        **result.sweep,
-        "elbow_k": result.elbow_k,
-        "silhouette_k": result.silhouette_k,
-        "adjusted_rand_index_k10": result.ari_k10,
-        "pca_explained_variance_ratio_2d": result.explained_variance_ratio,
-        "pca_components_for_90pct": result.components_for_90,
-        "pca_max_gap_hand_vs_sklearn": result.max_gap_to_sklearn,
-    }
-    written["metrics"] = save_json(out / "metrics.json", payload)
-    return written
 
 
 def print_report(result: ClusterResult) -> None:
@@ -186,21 +188,13 @@ def print_report(result: ClusterResult) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = base_parser(PROG, __doc__)
-    parser.add_argument("--n-init", type=int, help="K-Means restarts (preset: 10)")
-    return parser
-
-
 @friendly_errors
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    config = make_config(
-        ClusterConfig, PRESETS, preset_of(args), seed=args.seed, n_init=args.n_init
-    )
-    out = out_dir(args, PROG)
+    parser = RunParser(PROG, __doc__, ClusterConfig, flags=["ks", "n_init", "rows", "threads"])
+    config = parser.config(parser.parse_args(argv))
     result = run(config)
-    written = save_artifacts(result, out)
     print_report(result)
-    console.print(f"saved {', '.join(p.name for p in written.values())} in {out}")
+    written = [*save_artifacts(result, config.out).values()]
+    written.append(save_metrics(result, config, config.out))
+    console.print(f"saved {', '.join(p.name for p in written)} in {config.out}")
     return 0

@@ -1,4 +1,8 @@
-"""Exceptions of month 2. Each is a RoadmapError, so a CLI prints one line and exits with code 2."""
+"""Exceptions of month 2. Each is a RoadmapError, so a CLI prints one line and exits with code 2.
+
+A bad setting (unknown preset or key, a value out of range) is roadmap_data's one ``ConfigError``,
+raised by the run kit's configs; what is left here is about the files a user hands to a script.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,6 @@ from roadmap_data.errors import RoadmapError
 
 class ClassicalMLError(RoadmapError):
     """Base of every user-fixable problem in this package."""
-
-
-class ConfigError(ClassicalMLError):
-    """An unknown preset, an unknown config key or a value out of range."""
 
 
 class InvalidInputError(ClassicalMLError):

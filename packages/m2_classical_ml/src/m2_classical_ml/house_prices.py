@@ -22,32 +22,44 @@ An RMSE of 0.12 on log price means predictions are typically about 12 % off.
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.preprocessing import StandardScaler
 
-from m2_classical_ml import ames, linear_regression, model_zoo, plots, regularization
-from m2_classical_ml.cli import base_parser, out_dir, preset_of
-from m2_classical_ml.config import check_minimum, make_config
+from m2_classical_ml import ames, linear_regression, plots, regularization
+from m2_classical_ml.model_zoo import REGRESSORS, Regressor
 from roadmap_data import load_ames
-from roadmap_data.console import console, friendly_errors, print_table, save_json
+from roadmap_data.console import console, friendly_errors, print_table
+from roadmap_data.runkit import RunConfig, RunParser, require, require_at_least, save_metrics
 
 PROG = "house-prices"
 
 
-@dataclass(frozen=True)
-class HousePricesConfig:
+@dataclass(frozen=True, kw_only=True)
+class HousePricesConfig(RunConfig):
     """Settings of one house-prices run."""
+
+    PRESETS: ClassVar = {
+        "tiny": {
+            "folds": 3,
+            "n_estimators": 40,
+            "rows": 500,
+            "path_alphas": 8,
+            "poly_degrees": (1, 3, 8),
+        },
+        "cpu": {},
+        "full": {"n_estimators": 1500},
+    }
 
     folds: int = 5
     """Cross-validation folds (shuffled)."""
     n_estimators: int = 600
     """Boosting rounds of XGBoost/LightGBM (the random forest grows a quarter as many trees)."""
-    models: tuple[str, ...] = model_zoo.REGRESSORS
+    models: tuple[Regressor, ...] = REGRESSORS
     """Which regressors to compare."""
     rows: int | None = None
     """Use a random subset of this many houses (None: all 2930)."""
@@ -62,26 +74,15 @@ class HousePricesConfig:
     """Polynomial degree whose learning curve is drawn (flexible enough to overfit small sets)."""
     path_alphas: int = 30
     """Number of alphas on each regularisation path."""
-    seed: int = 0
-    """Seed of the folds, the subsets and every model."""
 
-    def __post_init__(self) -> None:
-        check_minimum(2, folds=self.folds)
-        check_minimum(1, n_estimators=self.n_estimators, path_alphas=self.path_alphas)
-        check_minimum(50, rows=self.rows)
-
-
-PRESETS = {
-    "full": {"n_estimators": 1500},
-    "cpu": {},
-    "tiny": {
-        "folds": 3,
-        "n_estimators": 40,
-        "rows": 500,
-        "path_alphas": 8,
-        "poly_degrees": (1, 3, 8),
-    },
-}
+    def validate(self) -> None:
+        require_at_least(2, folds=self.folds)
+        require_at_least(1, n_estimators=self.n_estimators, path_alphas=self.path_alphas)
+        require_at_least(1, learning_degree=self.learning_degree)
+        require_at_least(50, rows=self.rows)
+        require_at_least(2, poly_train_size=self.poly_train_size)
+        require(bool(self.models), "models: name at least one regressor")
+        require(min(self.poly_degrees, default=0) >= 1, "poly_degrees: at least one, each >= 1")
 
 
 @dataclass
@@ -103,6 +104,31 @@ class HousePricesResult:
     lasso_zeroed: dict[str, int] = field(default_factory=dict)
     importances: dict[str, float] = field(default_factory=dict)
     importance_model: str = ""
+
+    def metrics(self) -> dict[str, Any]:
+        """What metrics.json holds (bench_m2.py reads the same dict)."""
+        return {
+            "n_houses": self.n_houses,
+            "models": self.scores,
+            "best_model": self.best,
+            "best_cv_rmse": self.scores[self.best]["rmse"],
+            "mean_baseline_rmse": self.scores["mean"]["rmse"],
+            "solvers": {
+                k: {**v, "weights": np.asarray(v["weights"])} for k, v in self.solvers.items()
+            },
+            "polynomial_degree_curve": {
+                "degree": list(self.config.poly_degrees),
+                **self.degree_curve,
+            },
+            "learning_curve": {"train_size": self.learning_sizes, **self.learning_curve},
+            "lasso_path_zeros": {
+                "alpha": self.lasso_alphas,
+                "zeroed": self.path["lasso_zeros"],
+                "of": len(self.numeric_features),
+            },
+            "lasso_zeroed_in_model": self.lasso_zeroed,
+            "importances": {"model": self.importance_model, "top": self.importances},
+        }
 
 
 def load(config: HousePricesConfig) -> tuple[pd.DataFrame, np.ndarray]:
@@ -160,7 +186,7 @@ def run(config: HousePricesConfig) -> HousePricesResult:
 
 
 def save_artifacts(result: HousePricesResult, out: Path) -> dict[str, Path]:
-    """Plots and metrics.json into ``out``; returns what was written."""
+    """The plots into ``out``; returns what was written."""
     written = {
         "degree": plots.plot_curves(
             out / "polynomial_degree.png",
@@ -194,31 +220,6 @@ def save_artifacts(result: HousePricesResult, out: Path) -> dict[str, Path]:
             list(result.importances.values()),
             title=f"{result.importance_model}: top feature importances",
         )
-    baseline = result.scores["mean"]["rmse"]
-    payload = {
-        "config": asdict(result.config),
-        "n_houses": result.n_houses,
-        "models": result.scores,
-        "best_model": result.best,
-        "best_cv_rmse": result.scores[result.best]["rmse"],
-        "mean_baseline_rmse": baseline,
-        "solvers": {
-            k: {**v, "weights": np.asarray(v["weights"])} for k, v in result.solvers.items()
-        },
-        "polynomial_degree_curve": {
-            "degree": list(result.config.poly_degrees),
-            **result.degree_curve,
-        },
-        "learning_curve": {"train_size": result.learning_sizes, **result.learning_curve},
-        "lasso_path_zeros": {
-            "alpha": result.lasso_alphas,
-            "zeroed": result.path["lasso_zeros"],
-            "of": len(result.numeric_features),
-        },
-        "lasso_zeroed_in_model": result.lasso_zeroed,
-        "importances": {"model": result.importance_model, "top": result.importances},
-    }
-    written["metrics"] = save_json(out / "metrics.json", payload)
     return written
 
 
@@ -248,34 +249,14 @@ def print_report(result: HousePricesResult) -> None:
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = base_parser(PROG, __doc__)
-    parser.add_argument("--folds", type=int, help="cross-validation folds (preset: 5)")
-    parser.add_argument("--n-estimators", type=int, help="boosting rounds (preset: 600)")
-    parser.add_argument(
-        "--drop-large-houses",
-        action="store_true",
-        default=None,
-        help="drop the 5 houses > 4000 sq ft",
-    )
-    return parser
-
-
 @friendly_errors
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    config = make_config(
-        HousePricesConfig,
-        PRESETS,
-        preset_of(args),
-        seed=args.seed,
-        folds=args.folds,
-        n_estimators=args.n_estimators,
-        drop_large_houses=args.drop_large_houses,
-    )
-    out = out_dir(args, PROG)
+    flags = ["folds", "n_estimators", "models", "rows", "drop_large_houses"]
+    parser = RunParser(PROG, __doc__, HousePricesConfig, flags=flags)
+    config = parser.config(parser.parse_args(argv))
     result = run(config)
-    written = save_artifacts(result, out)
+    written = save_artifacts(result, config.out)
+    written["metrics"] = save_metrics(result, config, config.out)
     print_report(result)
-    console.print(f"saved {', '.join(p.name for p in written.values())} in {out}")
+    console.print(f"saved {', '.join(p.name for p in written.values())} in {config.out}")
     return 0

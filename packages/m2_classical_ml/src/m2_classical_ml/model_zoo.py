@@ -19,6 +19,8 @@ threads of boosting libraries that wait on each other are slower than one thread
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
@@ -27,8 +29,10 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 from xgboost import XGBClassifier, XGBRegressor
 
-CLASSIFIERS = ("logistic", "tree", "knn", "random_forest", "xgboost", "lightgbm")
-REGRESSORS = ("ridge", "lasso", "random_forest", "xgboost", "lightgbm")
+Classifier = Literal["logistic", "tree", "knn", "random_forest", "xgboost", "lightgbm"]
+Regressor = Literal["ridge", "lasso", "random_forest", "xgboost", "lightgbm"]
+CLASSIFIERS: tuple[Classifier, ...] = get_args(Classifier)
+REGRESSORS: tuple[Regressor, ...] = get_args(Regressor)
 # Models whose inputs must be standardised (distances or penalised weights); trees do not care.
 NEEDS_SCALING = {"logistic", "knn", "ridge", "lasso"}
 

@@ -24,15 +24,16 @@ nothing is written. Predictions go to <out>/predictions.csv.
 
 from __future__ import annotations
 
-import argparse
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from rich.progress import track
 from sklearn import metrics as skm
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import (
     StratifiedKFold,
     cross_val_predict,
@@ -43,22 +44,28 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from m2_classical_ml import metrics, model_zoo, plots
-from m2_classical_ml.cli import base_parser, out_dir, preset_of
-from m2_classical_ml.config import check_minimum, make_config
 from m2_classical_ml.decision_tree import compare_root_split
+from m2_classical_ml.model_zoo import CLASSIFIERS, Classifier
 from m2_classical_ml.neighbors import k_sweep
 from m2_classical_ml.persistence import load_model, save_model
 from m2_classical_ml.titanic_features import TitanicFeatures, features_and_labels, read_passengers
 from m2_classical_ml.titanic_predict import predict_file, titanic_model
 from roadmap_data import load_titanic
-from roadmap_data.console import console, friendly_errors, print_table, save_json
+from roadmap_data.console import console, friendly_errors, print_table
+from roadmap_data.runkit import RunConfig, RunParser, require, require_at_least, save_metrics
 
 PROG = "titanic"
 
 
-@dataclass(frozen=True)
-class TitanicConfig:
+@dataclass(frozen=True, kw_only=True)
+class TitanicConfig(RunConfig):
     """Settings of one titanic run."""
+
+    PRESETS: ClassVar = {
+        "tiny": {"folds": 3, "n_estimators": 20, "rows": 300, "knn_ks": (1, 5, 15)},
+        "cpu": {},
+        "full": {"n_estimators": 500},
+    }
 
     folds: int = 5
     """Stratified cross-validation folds (each keeps the 38 % survival rate)."""
@@ -66,24 +73,17 @@ class TitanicConfig:
     """Trees in the random forest and boosting rounds of XGBoost/LightGBM."""
     rows: int | None = None
     """Use a stratified random subset of this many passengers (None: all 1309)."""
-    models: tuple[str, ...] = model_zoo.CLASSIFIERS
+    models: tuple[Classifier, ...] = CLASSIFIERS
     """Which models of the zoo to compare."""
     knn_ks: tuple[int, ...] = (1, 3, 5, 9, 15, 25, 51, 101)
     """Values of k for the KNN sweep (scaled vs unscaled)."""
-    seed: int = 0
-    """Seed of the folds, the subset and every model."""
 
-    def __post_init__(self) -> None:
-        check_minimum(2, folds=self.folds)
-        check_minimum(1, n_estimators=self.n_estimators)
-        check_minimum(50, rows=self.rows)
-
-
-PRESETS = {
-    "full": {"n_estimators": 500},
-    "cpu": {},
-    "tiny": {"folds": 3, "n_estimators": 20, "rows": 300, "knn_ks": (1, 5, 15)},
-}
+    def validate(self) -> None:
+        require_at_least(2, folds=self.folds)
+        require_at_least(1, n_estimators=self.n_estimators)
+        require_at_least(50, rows=self.rows)
+        require(bool(self.models), "models: name at least one model of the zoo")
+        require(min(self.knn_ks, default=0) >= 1, "knn_ks: give at least one k, each >= 1")
 
 
 @dataclass
@@ -102,6 +102,20 @@ class TitanicResult:
     sklearn_metrics: dict[str, float]
     knn_sweep: dict[str, list[float]]
     root_split: dict[str, float | str] = field(default_factory=dict)
+
+    def metrics(self) -> dict[str, Any]:
+        """What metrics.json holds (bench_m2.py reads the same dict)."""
+        return {
+            "n_passengers": self.n_passengers,
+            "baselines": self.baselines,
+            "models": self.scores,
+            "best_model": self.best,
+            "best_cv_accuracy": self.scores[self.best]["accuracy"],
+            "oof_metrics_by_hand": self.hand_metrics,
+            "oof_metrics_sklearn": self.sklearn_metrics,
+            "knn_sweep": {"k": list(self.config.knn_ks), **self.knn_sweep},
+            "root_split": self.root_split,
+        }
 
 
 def pipeline_for(name: str, config: TitanicConfig) -> Pipeline:
@@ -189,10 +203,10 @@ def run(config: TitanicConfig) -> TitanicResult:
 
 
 def save_artifacts(result: TitanicResult, out: Path) -> dict[str, Path]:
-    """Model, plots and metrics.json into ``out``; returns what was written."""
+    """The best model (model.skops) and the plots into ``out``; returns what was written."""
     y, proba = result.y, result.oof_proba
     fpr, tpr = metrics.roc_curve(y, proba)
-    written = {
+    return {
         "model": save_model(result.best_model, out / "model.skops"),
         "confusion": plots.plot_confusion_matrix(
             out / "confusion_matrix.png",
@@ -210,20 +224,6 @@ def save_artifacts(result: TitanicResult, out: Path) -> dict[str, Path]:
             logx=True,
         ),
     }
-    payload = {
-        "config": asdict(result.config),
-        "n_passengers": result.n_passengers,
-        "baselines": result.baselines,
-        "models": result.scores,
-        "best_model": result.best,
-        "best_cv_accuracy": result.scores[result.best]["accuracy"],
-        "oof_metrics_by_hand": result.hand_metrics,
-        "oof_metrics_sklearn": result.sklearn_metrics,
-        "knn_sweep": {"k": list(result.config.knn_ks), **result.knn_sweep},
-        "root_split": result.root_split,
-    }
-    written["metrics"] = save_json(out / "metrics.json", payload)
-    return written
 
 
 def print_report(result: TitanicResult) -> None:
@@ -250,20 +250,25 @@ def print_report(result: TitanicResult) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = base_parser(PROG, __doc__)
-    parser.add_argument("--folds", type=int, help="cross-validation folds (preset: 5)")
-    parser.add_argument("--predict", type=Path, metavar="FILE", help="CSV of passengers to predict")
-    parser.add_argument(
-        "--model", type=Path, help="with --predict: use this saved model, no training"
-    )
-    return parser
+def train(config: TitanicConfig) -> BaseEstimator:
+    """Run, report, save model + plots + metrics.json; returns the model reloaded from its file."""
+    result = run(config)
+    written = save_artifacts(result, config.out)
+    written["metrics"] = save_metrics(result, config, config.out)
+    print_report(result)
+    console.print(f"saved {', '.join(p.name for p in written.values())} in {config.out}")
+    return load_model(written["model"])  # predict with the reloaded file, as a user would
 
 
 @friendly_errors
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = RunParser(PROG, __doc__, TitanicConfig, flags=["folds", "n_estimators", "models"])
+    parser.add_argument("--predict", type=Path, metavar="FILE", help="CSV of passengers to predict")
+    parser.add_argument(
+        "--model", type=Path, help="with --predict: use this saved model, no training"
+    )
     args = parser.parse_args(argv)
+    config = parser.config(args)
     if args.model is not None:
         if args.predict is None:
             parser.error("--model is only used with --predict FILE")
@@ -272,18 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         # Validate the passengers before any work, so a bad file fails fast and writes nothing.
         passengers = read_passengers(args.predict) if args.predict else None
-        config = make_config(
-            TitanicConfig, PRESETS, preset_of(args), seed=args.seed, folds=args.folds
-        )
-        out = out_dir(args, PROG)
-        result = run(config)
-        written = save_artifacts(result, out)
-        print_report(result)
-        console.print(f"saved {', '.join(p.name for p in written.values())} in {out}")
-        model = load_model(written["model"])  # predict with the reloaded file, as a user would
+        model = train(config)
     if passengers is not None:
-        out = out_dir(args, PROG)
-        table = predict_file(model, passengers, out / "predictions.csv")
+        path = config.out / "predictions.csv"
+        table = predict_file(model, passengers, path)
         print_table("Predictions", list(table.columns), table.head(20).itertuples(index=False))
-        console.print(f"wrote {len(table)} predictions to {out / 'predictions.csv'}")
+        console.print(f"wrote {len(table)} predictions to {path}")
     return 0

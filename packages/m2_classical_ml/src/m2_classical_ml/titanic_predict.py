@@ -26,6 +26,7 @@ def predict_file(model: BaseEstimator, passengers: pd.DataFrame, path: Path) -> 
     table = passengers.assign(
         p_survived=proba.round(4), prediction=np.where(proba > 0.5, "survived", "died")
     )
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.part")
     table.to_csv(tmp, index=False)
     tmp.replace(path)

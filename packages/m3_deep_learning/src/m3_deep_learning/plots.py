@@ -1,8 +1,12 @@
-"""Pictures a person would rather look at than read: confusion matrix, mistakes, learning curves."""
+"""Pictures a person would rather look at than read: confusion matrix, mistakes, learning curves.
+
+Shared by the month's commands; ``pyplot()`` is how each of them gets matplotlib.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +25,11 @@ def confusion_matrix(
     return matrix
 
 
-def _pyplot():  # imported lazily: matplotlib costs a second at import and the CLI may not plot
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` on the file-only Agg backend (no window, works without a display).
+
+    Imported lazily: matplotlib costs a second at import and a command may never plot.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -32,7 +40,7 @@ def _pyplot():  # imported lazily: matplotlib costs a second at import and the C
 
 def save_confusion_matrix(matrix: np.ndarray, path: Path, title: str) -> Path:
     """Heat map of the confusion matrix with the count written in every non-empty cell."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 5.5))
     ax.imshow(np.log1p(matrix), cmap="Blues")  # log scale: errors stay visible beside ~1000s
     for (i, j), count in np.ndenumerate(matrix):
@@ -52,7 +60,7 @@ def save_misclassified(
     limit: int = 32,
 ) -> Path:
     """Grid of the most confident mistakes: image, true label and what the model said."""
-    plt = _pyplot()
+    plt = pyplot()
     wrong = np.flatnonzero(labels != predictions)
     wrong = wrong[np.argsort(-confidences[wrong])][:limit]
     cols = 8
@@ -69,7 +77,7 @@ def save_misclassified(
 
 def save_history(history: list[dict[str, float]], path: Path) -> Path:
     """Loss and accuracy per epoch, train vs validation: the first plot to check for over-fitting."""
-    plt = _pyplot()
+    plt = pyplot()
     epochs = [row["epoch"] for row in history]
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
     for ax, metric in zip(axes, ("loss", "accuracy"), strict=True):

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import torch
 from torch import nn
 
 from m3_deep_learning.errors import DeepLearningError
+from roadmap_data.runkit import RunConfig, require_at_least
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 @dataclass
 class EpochStats:
+    """Mean loss and accuracy over the ``examples`` seen in one pass."""
+
     loss: float
     accuracy: float
     examples: int
@@ -40,6 +44,26 @@ def pick_device(choice: str = "auto") -> torch.device:
     if choice.startswith("cuda") and not torch.cuda.is_available():
         raise DeepLearningError("--device cuda: no CUDA GPU is available here (use auto or cpu)")
     return torch.device(choice)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TorchRunConfig(RunConfig):
+    """What every training command of the month shares: where tensors live, how many CPU threads."""
+
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    """auto (CUDA when present), cpu or cuda."""
+    threads: int | None = None
+    """CPU threads for torch (None: its default, one per core). 1 is faster on a busy machine and
+    for tiny tensors, which are not worth splitting (the tiny presets of transfer and sentiment)."""
+
+    def validate(self) -> None:
+        require_at_least(1, threads=self.threads)
+
+    def setup_torch(self) -> torch.device:
+        """Set torch's CPU threads (when ``threads`` is given) and choose the device."""
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        return pick_device(self.device)
 
 
 def train_one_epoch(

@@ -1,8 +1,10 @@
 """Retrieval-augmented generation: answer from *your* documents, citing them.
 
-    question → embed → search (dense | bm25 | hybrid) → top-3 chunks
+    question → searcher (dense | bm25 | hybrid, see retrieval/search.py) → top-3 chunks
              → prompt with numbered sources [1] [2] [3] → chat model → answer citing [n]
 
+``answer`` needs only a ``Searcher`` (anything with ``search(query, k, where)``) and a
+``ChatModel``: the index, the retrieval mode and the backend are chosen by the caller.
 Two rules keep it honest:
 
 - **"I don't know" without a call to the model** when the best retrieved chunk is not similar
@@ -20,11 +22,13 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 from m4_genai.llm.base import ChatModel, ChatResult, Message
-from m4_genai.retrieval import Retriever
-from m4_genai.vectorstore import Hit
+from m4_genai.retrieval.chunks import Hit
+from m4_genai.retrieval.search import Mode, Searcher
+from m4_genai.retrieval.vectorstore import Where
+from roadmap_data.runkit import Config, require, require_at_least
 
 I_DONT_KNOW = "I don't know."
 MIN_SOURCE_TOKENS = 50
@@ -40,41 +44,38 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / 3)
 
 
-@dataclass
-class RagConfig:
-    """How the chain retrieves and prompts. Presets: ``RagConfig.preset("full"|"cpu"|"tiny")``."""
+@dataclass(frozen=True, kw_only=True)
+class RagConfig(Config):
+    """How the chain retrieves and prompts. Presets: ``RagConfig.preset("tiny"|"cpu"|"full")``."""
+
+    PRESETS: ClassVar = {
+        "tiny": {"context_tokens": 1024, "max_new_tokens": 64},
+        "cpu": {},
+        "full": {"context_tokens": 8192, "max_new_tokens": 400},
+    }
 
     k: int = 3
     """Number of sources put in the prompt."""
-    mode: str = "hybrid"
-    """Retrieval: ``dense`` (embeddings), ``bm25`` (keywords) or ``hybrid`` (both, fused by RRF)."""
+    mode: Mode = "hybrid"
+    """Retrieval: dense (embeddings), bm25 (keywords) or hybrid (both, fused by RRF)."""
     min_similarity: float = 0.30
-    """Below this best cosine, answer "I don't know" (calibrated on the golden set, see README)."""
+    """Below this best cosine, answer "I don't know" without asking the model (see golden/calibrate.py)."""
     context_tokens: int = 2048
-    """The context window we budget for (SmolLM2 allows 8192; CPU prompt time grows with it)."""
+    """The context window we budget for: prompt + answer (SmolLM2 allows 8192; CPU prompt time grows with it)."""
     max_new_tokens: int = 200
-    """Room reserved for the answer."""
+    """Room reserved for the answer, in tokens."""
     temperature: float = 0.0
     """0 = greedy decoding: the same question gives the same answer."""
 
-    @classmethod
-    def preset(cls, name: str) -> RagConfig:
-        presets = {
-            "full": cls(context_tokens=8192, max_new_tokens=400),
-            "cpu": cls(),
-            "tiny": cls(context_tokens=1024, max_new_tokens=64),
-        }
-        if name not in presets:
-            raise ValueError(f"unknown preset {name!r}; choose from {sorted(presets)}")
-        return presets[name]
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> RagConfig:
-        """Build from a dict, rejecting unknown keys (a typo must not be silently ignored)."""
-        unknown = set(values) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown RagConfig keys: {sorted(unknown)}")
-        return cls(**values)
+    def validate(self) -> None:
+        require_at_least(1, k=self.k, max_new_tokens=self.max_new_tokens)
+        require_at_least(0, temperature=self.temperature)
+        require(-1 <= self.min_similarity <= 1, "min_similarity is a cosine: between -1 and 1")
+        require(
+            self.context_tokens >= self.max_new_tokens + 2 * MIN_SOURCE_TOKENS,
+            f"context_tokens ({self.context_tokens}) leaves no room for sources after "
+            f"max_new_tokens ({self.max_new_tokens})",
+        )
 
 
 @dataclass
@@ -151,15 +152,15 @@ def build_messages(question: str, hits: list[Hit], config: RagConfig) -> tuple[l
 
 def answer(
     question: str,
-    retriever: Retriever,
+    searcher: Searcher,
     model: ChatModel,
     config: RagConfig | None = None,
-    where: dict[str, Any] | None = None,
+    where: Where | None = None,
 ) -> RagAnswer:
-    """Run the whole chain for one question."""
+    """Run the whole chain for one question (``where`` restricts the sources, e.g. to one file)."""
     config = config or RagConfig()
     start = time.perf_counter()
-    hits = retriever.search(question, k=config.k, mode=config.mode, where=where)
+    hits = searcher.search(question, k=config.k, where=where)
     retrieval_seconds = time.perf_counter() - start
     if not hits or max(h.similarity for h in hits) < config.min_similarity:
         return RagAnswer(I_DONT_KNOW, hits, retrieval_seconds=retrieval_seconds)

@@ -5,7 +5,15 @@
 (1309, 6)
 """
 
-from roadmap_data.errors import ChecksumError, DataNotFoundError, RoadmapError, UnknownDatasetError
+from roadmap_data.errors import (
+    ChecksumError,
+    DataDirError,
+    DataNotFoundError,
+    DownloadError,
+    RoadmapError,
+    UnknownDatasetError,
+    UnverifiedDataWarning,
+)
 from roadmap_data.loaders import (
     load_amazon_reviews,
     load_ames,
@@ -22,9 +30,12 @@ from roadmap_data.registry import REGISTRY
 __all__ = [
     "REGISTRY",
     "ChecksumError",
+    "DataDirError",
     "DataNotFoundError",
+    "DownloadError",
     "RoadmapError",
     "UnknownDatasetError",
+    "UnverifiedDataWarning",
     "data_dir",
     "load_amazon_reviews",
     "load_ames",

@@ -1,17 +1,21 @@
 """What every console script of the roadmap shares: a results table, metrics.json, clean errors.
 
 Each month's package defines its own exception types as subclasses of RoadmapError, so one
-decorator can turn any user-fixable problem into one clear line on stderr and exit code 2, while a
-real bug still shows its traceback.
+decorator can turn any user-fixable problem into one clear line on stderr and exit code 2. The
+same goes for the machine's state: no network, a refused connection, a timeout, a folder that
+cannot be written (OSError and its subclasses, HTTP protocol errors). A real bug (TypeError,
+KeyError, ...) still shows its traceback.
 """
 
 from __future__ import annotations
 
 import functools
+import http.client
 import json
 import os
 import random
 import sys
+import urllib.error
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,8 +29,22 @@ from roadmap_data.errors import RoadmapError
 console = Console()
 
 
+def describe_os_error(error: BaseException) -> str:
+    """The cause of a network or OS error in a few words: ``Name or service not known``,
+    ``HTTP 404 Not Found``, ``Permission denied: /data/x``, ``timed out``."""
+    if isinstance(error, urllib.error.HTTPError):  # before URLError: it is one
+        return f"HTTP {error.code} {error.reason}"
+    if isinstance(error, urllib.error.URLError):  # urllib wraps the socket's error in .reason
+        reason = error.reason
+        return describe_os_error(reason) if isinstance(reason, BaseException) else str(reason)
+    if isinstance(error, OSError) and error.strerror:  # "[Errno 13] ..." → the words, the path
+        paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+        return ": ".join([error.strerror, " -> ".join(paths)] if paths else [error.strerror])
+    return str(error) or type(error).__name__
+
+
 def friendly_errors(main: Callable[..., int | None]) -> Callable[..., int]:
-    """Wrap a CLI ``main``: RoadmapError → ``error: <message>`` on stderr and exit code 2."""
+    """Wrap a CLI ``main``: RoadmapError, OSError, HTTP errors → ``error: <cause>`` and exit 2."""
 
     @functools.wraps(main)
     def wrapper(*args: Any, **kwargs: Any) -> int:
@@ -34,6 +52,10 @@ def friendly_errors(main: Callable[..., int | None]) -> Callable[..., int]:
             return main(*args, **kwargs) or 0
         except RoadmapError as error:
             print(f"error: {error}", file=sys.stderr)
+            return 2
+        except (OSError, http.client.HTTPException) as error:  # the network, the disk: not a bug
+            name = type(error).__name__
+            print(f"error: {describe_os_error(error)} ({name})", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)

@@ -1,8 +1,10 @@
-"""``roadmap-doctor``: is this machine ready for the roadmap? Exit code 1 when something is missing.
+"""``roadmap-doctor``: is this machine ready for the roadmap? Exit 1 if data is missing or corrupt.
 
 Checks Python, the key libraries (torch and whether CUDA is visible), uv, every registry entry
-(present under ``data/``, available from its package, or missing with the command that fetches it)
-and the free disk space.
+and the free disk space. Each file present under ``data/`` is hashed and checked against its
+``.sha256`` sidecar (integrity.py): a corrupt one is a problem, named with the command that repairs
+it; an absent one is fine when its package is installed (loaders read it from there), and missing
+otherwise, with the command that fetches it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from roadmap_data import registry, store
-from roadmap_data.console import console, print_table
+from roadmap_data import registry
+from roadmap_data.console import console, friendly_errors, print_table
+from roadmap_data.integrity import check, repair_command
 from roadmap_data.loaders import fetch_command
 from roadmap_data.paths import data_dir
 
@@ -55,15 +58,21 @@ def uv_line() -> str:
     ).stdout.strip()
 
 
-def data_status(entry: registry.Entry, root: Path) -> tuple[str, bool]:
-    """(where the entry comes from, whether it is usable)."""
-    if store.is_current(entry, root):
-        return f"present in {root}", True
+def data_status(entry: registry.Entry, root: Path) -> tuple[str, str]:
+    """(where the entry comes from and what we found, status: ok / unverified / CORRUPT / MISSING)."""
+    verdict = check(entry, root)
+    if verdict.status == "verified":
+        return f"sha256 {verdict.reason}", "ok"
+    if verdict.status == "unverified":  # a hand-placed file: loaders use it, with a warning
+        return f"in use, but {verdict.reason}", "unverified"
+    if verdict.status == "corrupt":  # loaders would refuse it: say how to repair it
+        return f"{verdict.reason}; run `{repair_command(entry.name)}`", "CORRUPT"
     if entry.source is not None and entry.source.is_installed():
-        return f"from package {entry.source.distribution}", True
-    return f"missing: run `{fetch_command(entry.name)}`", False
+        return f"from package {entry.source.distribution}", "ok"
+    return f"missing: run `{fetch_command(entry.name)}`", "MISSING"
 
 
+@friendly_errors
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="roadmap-doctor", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="default: $AI_ROADMAP_DATA or <repo>/data")
@@ -86,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
 
     data_rows = []
     for entry in registry.REGISTRY.values():
-        where, usable = data_status(entry, root)
-        data_rows.append((entry.name, where, "ok" if usable else "MISSING"))
-        if not usable:
+        where, status = data_status(entry, root)
+        data_rows.append((entry.name, where, status))
+        if status in ("CORRUPT", "MISSING"):
             problems.append(f"{entry.name}: {where}")
     print_table(f"data ({root})", ["name", "source", "status"], data_rows)
 

@@ -11,6 +11,10 @@ class DataNotFoundError(RoadmapError, FileNotFoundError):
     """A dataset or model file is neither in the data directory nor in an installed package."""
 
 
+class ConfigError(RoadmapError, ValueError):
+    """A run configuration with an unknown key, an unknown preset or a value out of range."""
+
+
 class ChecksumError(RoadmapError):
     """A file's sha256 differs from the registry's: a corrupt or tampered download."""
 
@@ -20,3 +24,15 @@ class UnknownDatasetError(RoadmapError, KeyError):
 
     def __str__(self) -> str:  # KeyError would print the message in quotes
         return str(self.args[0])
+
+
+class DownloadError(RoadmapError):
+    """A canonical URL could not be fetched: offline, DNS, timeout, refused, an HTTP error status."""
+
+
+class DataDirError(RoadmapError):
+    """The data directory cannot be written: permissions, a full disk, a path that is not a folder."""
+
+
+class UnverifiedDataWarning(UserWarning):
+    """A hand-placed file in the data directory that no recorded checksum vouches for."""

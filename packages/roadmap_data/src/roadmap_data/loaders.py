@@ -3,6 +3,12 @@
 Loaders never touch the network. When neither copy exists they raise DataNotFoundError naming the
 exact command that fetches the file, so ``uv run pytest`` works with no download step while a
 learner who wants the raw files on disk runs ``uv run download-data``.
+
+A file in ``data/`` is checked before it is read (integrity.py: against its ``.sha256`` sidecar,
+hashed once per process): a corrupt one raises ChecksumError with the command that repairs it, a
+hand-placed one without a sidecar is read with one UnverifiedDataWarning. Files inside installed
+packages are read as installed; ``download-data`` checks their pinned sha256 before building from
+them, and the registry tests check every installed one.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import pandas as pd
 
 from roadmap_data import registry
 from roadmap_data.errors import DataNotFoundError
+from roadmap_data.integrity import require_intact
 from roadmap_data.paths import data_dir
 
 
@@ -29,7 +36,7 @@ def locate(name: str, root: Path | None = None) -> Path:
     entry = registry.get(name)
     local = data_dir(root) / entry.filename
     if local.exists():
-        return local
+        return require_intact(entry, local.parent)
     as_is = entry.build is registry.builders.copy_bytes  # a file usable straight from its package
     if entry.source is not None and as_is and entry.source.is_installed():
         return entry.source.locate()
@@ -50,7 +57,7 @@ def raw_bytes(name: str, root: Path | None = None) -> bytes:
     entry = registry.get(name)
     local = data_dir(root) / entry.filename
     if local.is_file():
-        return local.read_bytes()
+        return require_intact(entry, local.parent).read_bytes()
     if entry.source is None:
         raise DataNotFoundError(
             f"{name} is missing from {local.parent}: run `{fetch_command(name)}`"

@@ -2,8 +2,14 @@
 
 Each entry says where the file comes from offline (a file inside a pinned package on the package
 index, found with ``importlib.resources``), where it lives online for people who prefer the
-canonical source, the sha256 that the source must have, and the name it gets under ``data/``.
+canonical source, and the name it gets under ``data/``.
 Add a dataset here and ``download-data``, ``roadmap-doctor`` and the tests pick it up.
+
+What is verified, exactly (``download-data --list`` shows it per entry, column ``verified``):
+- the package file: always; its sha256 is pinned here and checked before anything is built;
+- the online file: only where the publisher's sha256 is recorded (``url_sha256``: MNIST). The
+  Rdatasets site publishes no checksums and this registry records none it could not check, so a
+  CSV fetched with ``--online`` is *not verified* (the same CSV built from the package is).
 """
 
 from __future__ import annotations
@@ -88,6 +94,14 @@ class Entry:
     @property
     def is_folder(self) -> bool:
         return self.source is not None and self.source.check_file is not None
+
+    @property
+    def verification(self) -> str:
+        """How each copy is checked: ``package sha256; url not verified`` and the like."""
+        checks = ["package sha256"] if self.source else []
+        if self.url:
+            checks.append("url sha256" if self.url_sha256 else "url not verified")
+        return "; ".join(checks) or "not verified"
 
 
 def _rdatasets(name: str, package: str, item: str, description: str, size: int) -> Entry:

@@ -1,21 +1,29 @@
 """Test helpers that ship with the code (injected through parameters, never by patching internals).
 
 - ``block_network``: a pytest-friendly guard that makes any non-loopback connection fail loudly.
-- ``FakeHTTP``: an ``opener`` for ``store.materialise`` that serves bytes from a dict, as a web
-  server would, so the online download path is tested without the internet.
+- ``FakeHTTP``: an ``opener`` for ``store.materialise`` (and ``download-data``'s ``main``) that
+  serves bytes from a dict, as a web server would, or fails the way a network does, so the online
+  download path and its errors are tested without the internet.
 """
 
 from __future__ import annotations
 
+import email.message
 import io
 import ipaddress
 import socket
+import urllib.error
 from collections.abc import Callable
 from typing import Any
 
 
-class NetworkBlockedError(RuntimeError):
-    """A test tried to reach the network."""
+class NetworkBlockedError(OSError):
+    """A test tried to reach the network.
+
+    An OSError, like the errors a machine without a network raises (DNS failure, unreachable
+    host), so code under test takes the path it takes offline: urllib wraps it in URLError, and a
+    command line reports it as one line, while its name still says that a test guard did it.
+    """
 
 
 def _is_loopback(address: Any) -> bool:
@@ -62,20 +70,36 @@ def block_network(monkeypatch: Any) -> None:
 
 
 class _Response(io.BytesIO):
-    def __init__(self, payload: bytes) -> None:
+    def __init__(self, payload: bytes, fail_after: BaseException | None) -> None:
         super().__init__(payload)
         self.headers = {"Content-Length": str(len(payload))}
+        self.fail_after = fail_after
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        if not chunk and self.fail_after is not None:  # the connection drops before the end
+            raise self.fail_after
+        return chunk
+
+
+Page = bytes | BaseException | tuple[bytes, BaseException]
+"""What ``FakeHTTP`` serves for a URL: the body; an error raised on opening (``URLError``,
+``TimeoutError``...); or (a truncated body, the error raised once it has been read)."""
 
 
 class FakeHTTP:
-    """``opener(url)`` serving ``pages[url]``; a missing URL raises like a 404. Records requests."""
+    """``opener(url)`` serving ``pages[url]``; a missing URL raises HTTPError 404. Records requests."""
 
-    def __init__(self, pages: dict[str, bytes]) -> None:
+    def __init__(self, pages: dict[str, Page]) -> None:
         self.pages = pages
         self.requested: list[str] = []
 
     def __call__(self, url: str) -> _Response:
         self.requested.append(url)
         if url not in self.pages:
-            raise OSError(f"HTTP Error 404: Not Found ({url})")
-        return _Response(self.pages[url])
+            raise urllib.error.HTTPError(url, 404, "Not Found", email.message.Message(), None)
+        page = self.pages[url]
+        if isinstance(page, BaseException):
+            raise page
+        body, fail_after = page if isinstance(page, tuple) else (page, None)
+        return _Response(body, fail_after)

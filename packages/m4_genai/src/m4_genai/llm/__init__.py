@@ -9,24 +9,29 @@ from m4_genai.llm.base import (
     ChatModel,
     ChatResult,
     Message,
-    Tool,
     ToolCall,
+    ToolSpec,
     assistant_message,
     tool_message,
 )
-from m4_genai.llm.factory import KINDS, load_chat_model
+from m4_genai.llm.factory import KINDS, Kind, load_chat_model
 from m4_genai.llm.scripted import ExtractiveChatModel, ScriptedChatModel
 from m4_genai.llm.tool_protocol import parse_tool_calls, tool_system_prompt
+from m4_genai.llm.tools import Tool, as_tool, as_tools
 
 __all__ = [
     "KINDS",
     "ChatModel",
     "ChatResult",
     "ExtractiveChatModel",
+    "Kind",
     "Message",
     "ScriptedChatModel",
     "Tool",
     "ToolCall",
+    "ToolSpec",
+    "as_tool",
+    "as_tools",
     "assistant_message",
     "load_chat_model",
     "parse_tool_calls",

@@ -9,15 +9,18 @@ the model asked for, and token counts and timing so callers can report cost and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from m4_genai.llm.tools import Tool
 
 Message = dict[str, Any]
 """``{"role": ..., "content": ...}`` (plus ``tool_calls`` / ``tool_call_id`` for tool use)."""
 
-Tool = dict[str, Any]
-"""An OpenAI-style tool: ``{"type": "function", "function": {"name", "description", "parameters"}}``."""
+ToolSpec = Tool | dict[str, Any]
+"""A ``Tool`` (``tools.py``), or the OpenAI-style dict ``{"type": "function", "function": {...}}``
+that every backend also accepts."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class ChatModel(Protocol):
     name: str
 
     def chat(
-        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+        self, messages: list[Message], tools: Sequence[ToolSpec] | None = None, **opts: Any
     ) -> ChatResult:
         """Answer the conversation (or ask for tool calls)."""
         ...

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import inspect
 import os
-from typing import Any
+from typing import Any, Literal, get_args
 
 from m4_genai.errors import LLMError
 from m4_genai.llm.base import ChatModel
 
-KINDS = ("local", "openai", "scripted")
+Kind = Literal["local", "openai", "scripted"]
+"""The backends, as a type: a config field ``llm: Kind | None`` gets checked choices and a flag."""
+KINDS: tuple[str, ...] = get_args(Kind)
 COMMON = {"max_tokens", "temperature", "seed", "time_budget_s"}
 """Options every backend takes (the scripted fakes ignore them)."""
 ENV_VAR = "AI_ROADMAP_LLM"

@@ -19,12 +19,12 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from m4_genai.errors import LLMError
-from m4_genai.llm.base import ChatResult, Message, Tool
+from m4_genai.llm.base import ChatResult, Message, ToolSpec
 from m4_genai.llm.context import FitReport, TextCodec, fit_to_budget
 from m4_genai.llm.tool_protocol import parse_tool_calls, to_protocol_messages
 from roadmap_data import data_dir, model_path
@@ -187,7 +187,7 @@ class LocalChatModel:
         return merged
 
     def _prepare(
-        self, messages: list[Message], tools: list[Tool] | None, opts: dict[str, Any]
+        self, messages: list[Message], tools: Sequence[ToolSpec] | None, opts: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Options → (token ids ready for ``generate``, generate keyword arguments)."""
         import torch
@@ -226,7 +226,7 @@ class LocalChatModel:
         return inputs, kwargs
 
     def chat(
-        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+        self, messages: list[Message], tools: Sequence[ToolSpec] | None = None, **opts: Any
     ) -> ChatResult:
         """Answer ``messages``; with ``tools``, a JSON tool call in the reply becomes a ToolCall."""
         import torch

@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from m4_genai.errors import LLMError
-from m4_genai.llm.base import ChatResult, Message, Tool, ToolCall
+from m4_genai.llm.base import ChatResult, Message, ToolCall, ToolSpec
+from m4_genai.llm.tools import as_tools
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -142,12 +143,12 @@ class OpenAIChatModel:
         return request
 
     def chat(
-        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+        self, messages: list[Message], tools: Sequence[ToolSpec] | None = None, **opts: Any
     ) -> ChatResult:
         """One completion; ``tools`` are sent natively and ``tool_calls`` parsed back."""
         request = self._request(messages, opts)
         if tools:
-            request["tools"] = tools
+            request["tools"] = [tool.to_openai() for tool in as_tools(tools)]
         start = time.perf_counter()
         response = self._with_retries(lambda: self.client.chat.completions.create(**request))
         seconds = time.perf_counter() - start

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from m4_genai.errors import ScriptExhaustedError
-from m4_genai.llm.base import ChatResult, Message, Tool, ToolCall
+from m4_genai.llm.base import ChatResult, Message, ToolCall, ToolSpec
 
 Reply = str | ToolCall | list[ToolCall] | Callable[[list[Message]], str]
 """A fixed text, one or more tool calls, or a function of the conversation (for echo-style fakes)."""
@@ -30,7 +30,7 @@ class ScriptedChatModel:
         self.calls: list[list[Message]] = []
 
     def chat(
-        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+        self, messages: list[Message], tools: Sequence[ToolSpec] | None = None, **opts: Any
     ) -> ChatResult:
         self.calls.append(copy.deepcopy(messages))
         if len(self.calls) > len(self.replies):
@@ -95,7 +95,7 @@ class ExtractiveChatModel:
         return f"{sentence} [1]"
 
     def chat(
-        self, messages: list[Message], tools: list[Tool] | None = None, **opts: Any
+        self, messages: list[Message], tools: Sequence[ToolSpec] | None = None, **opts: Any
     ) -> ChatResult:
         self.calls.append(copy.deepcopy(messages))
         users = [m for m in messages if m.get("role") == "user"]

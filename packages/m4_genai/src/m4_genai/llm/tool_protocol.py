@@ -16,9 +16,11 @@ that states the result, because SmolLM2's chat template knows only system/user/a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from m4_genai.llm.base import Message, Tool, ToolCall
+from m4_genai.llm.base import Message, ToolCall, ToolSpec
+from m4_genai.llm.tools import as_tools
 
 PROTOCOL = """You can call tools. To call one, reply with ONLY a JSON object on one line, like
 {{"tool": "<name>", "arguments": {{<arguments as JSON>}}}}
@@ -27,18 +29,17 @@ Tools:
 {tools}"""
 
 
-def describe_tools(tools: list[Tool]) -> str:
+def describe_tools(tools: Sequence[ToolSpec]) -> str:
     """One line per tool: ``- name(arg: type, ...): description``."""
     lines = []
-    for tool in tools:
-        function = tool.get("function", tool)
-        properties = function.get("parameters", {}).get("properties", {})
+    for tool in as_tools(tools):
+        properties = tool.parameters.get("properties", {})
         args = ", ".join(f"{name}: {spec.get('type', 'any')}" for name, spec in properties.items())
-        lines.append(f"- {function['name']}({args}): {function.get('description', '')}".rstrip())
+        lines.append(f"- {tool.name}({args}): {tool.description}".rstrip())
     return "\n".join(lines)
 
 
-def tool_system_prompt(tools: list[Tool]) -> str:
+def tool_system_prompt(tools: Sequence[ToolSpec]) -> str:
     """The protocol text to add to the system prompt when ``tools`` are offered."""
     return PROTOCOL.format(tools=describe_tools(tools))
 
@@ -58,13 +59,13 @@ def _json_objects(text: str) -> list[Any]:
     return found
 
 
-def parse_tool_calls(text: str, tools: list[Tool]) -> list[ToolCall]:
+def parse_tool_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall]:
     """The tool calls written in ``text`` that name one of ``tools``; ids are ``call_0``, ``call_1``...
 
     Objects that name an unknown tool, or whose ``arguments`` is not an object, are ignored: a
     model that invents tools gets a normal text answer instead of a crash.
     """
-    names = {tool.get("function", tool)["name"] for tool in tools}
+    names = {tool.name for tool in as_tools(tools)}
     calls = []
     for value in _json_objects(text):
         if not isinstance(value, dict) or value.get("tool") not in names:
@@ -75,7 +76,9 @@ def parse_tool_calls(text: str, tools: list[Tool]) -> list[ToolCall]:
     return calls
 
 
-def to_protocol_messages(messages: list[Message], tools: list[Tool] | None) -> list[Message]:
+def to_protocol_messages(
+    messages: list[Message], tools: Sequence[ToolSpec] | None
+) -> list[Message]:
     """Rewrite a conversation for a model that only knows system/user/assistant turns.
 
     The protocol text is appended to the system message (or becomes one); assistant tool calls

@@ -1,0 +1,1 @@
+"""Transfer learning: ImageNet backbones on a few hundred digits (head, fine-tune, from scratch)."""

@@ -1,0 +1,123 @@
+"""Retrieval three ways, behind one ``Searcher`` protocol: dense, BM25 and hybrid.
+
+- ``dense``: embed the question, ask Chroma for the nearest chunks. Finds paraphrases.
+- ``bm25``: score chunks by shared rare words (``keyword_index.py``). Finds exact names.
+- ``hybrid``: the top ``candidates`` of each, merged by reciprocal rank fusion (``bm25.py``).
+
+Whatever the mode, every hit carries its cosine similarity to the question, because the RAG
+chain's "I don't know" rule needs one calibrated scale: Chroma's distances give it for dense
+hits, and the stored embeddings of the few keyword-only hits give it for those. Nothing is held
+in memory between questions, so the same code serves an index of any size, embedded or on a
+Chroma server. ``make_searcher`` is the one place a mode becomes a searcher.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol, get_args, runtime_checkable
+
+import numpy as np
+
+from m4_genai.errors import EmptyIndexError, GenAIError
+from m4_genai.retrieval.bm25 import reciprocal_rank_fusion, tokenize
+from m4_genai.retrieval.chunks import Hit
+from m4_genai.retrieval.index import ChunkIndex
+from m4_genai.retrieval.vectorstore import Where
+
+Mode = Literal["dense", "bm25", "hybrid"]
+MODES: tuple[str, ...] = get_args(Mode)
+
+
+@runtime_checkable
+class Searcher(Protocol):
+    """Anything that finds the ``k`` chunks best matching a question (what ``rag.answer`` needs)."""
+
+    def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
+        """Best first; ``where`` is a metadata filter such as ``{"source": "a.md"}``."""
+        ...
+
+
+class DenseSearcher:
+    """Nearest chunks by embedding (cosine), answered by the vector database."""
+
+    def __init__(self, index: ChunkIndex) -> None:
+        self.index = index
+
+    def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
+        _require_documents(self.index)
+        return self.index.vectors.query(self.index.embedder.embed([query])[0], k, where)
+
+
+class KeywordSearcher:
+    """Best chunks by BM25, each with its cosine to the question read from its stored embedding."""
+
+    def __init__(self, index: ChunkIndex) -> None:
+        self.index = index
+
+    def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
+        _require_documents(self.index)
+        vector = self.index.embedder.embed([query])[0]  # (d,) unit length
+        return _hits(self.index, self.ranked(query, k, where), vector)
+
+    def ranked(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """Up to ``n`` ``(chunk id, BM25 score)`` pairs passing ``where``, best first.
+
+        Chroma holds the metadata, so it applies the filter; 4 × ``n`` candidates are scored
+        first so that ``n`` usually survive it.
+        """
+        scored = self.index.keywords.top_k(tokenize(query), 4 * n if where else n)
+        if where:
+            allowed = set(self.index.vectors.filter_ids([id_ for id_, _ in scored], where))
+            scored = [(id_, score) for id_, score in scored if id_ in allowed]
+        return scored[:n]
+
+
+class HybridSearcher:
+    """Dense and BM25 rankings fused by reciprocal rank fusion: their mistakes differ."""
+
+    def __init__(self, index: ChunkIndex, candidates: int = 20, rrf_k: int = 60) -> None:
+        self.index, self.candidates, self.rrf_k = index, candidates, rrf_k
+        self.keywords = KeywordSearcher(index)
+
+    def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
+        _require_documents(self.index)
+        vector = self.index.embedder.embed([query])[0]  # (d,): embedded once for both halves
+        dense = self.index.vectors.query(vector, self.candidates, where)
+        keyword = self.keywords.ranked(query, self.candidates, where)
+        rankings = [[hit.chunk.id for hit in dense], [id_ for id_, _ in keyword]]
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
+        # Only the k winners need their text and cosine; dense ones came with both already.
+        return _hits(self.index, fused, vector, known={hit.chunk.id: hit for hit in dense})
+
+
+def make_searcher(index: ChunkIndex, mode: str = "hybrid") -> Searcher:
+    """The searcher for ``mode`` ("dense", "bm25" or "hybrid"): the one place a mode is chosen."""
+    searchers = {"dense": DenseSearcher, "bm25": KeywordSearcher, "hybrid": HybridSearcher}
+    if mode not in searchers:
+        raise GenAIError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+    return searchers[mode](index)
+
+
+def _require_documents(index: ChunkIndex) -> None:
+    if index.count() == 0:
+        raise EmptyIndexError("the index is empty: add documents first (e.g. `rag index docs/`)")
+
+
+def _hits(
+    index: ChunkIndex,
+    ranked: list[tuple[str, float]],
+    vector: np.ndarray,
+    known: dict | None = None,
+) -> list[Hit]:
+    """``Hit``s for ranked ``(id, score)`` pairs: chunks and cosines from ``known`` hits, or read
+    from Chroma (text + stored embedding) in one request for the rest."""
+    known = known or {}
+    chunks, embeddings = index.vectors.get([id_ for id_, _ in ranked if id_ not in known])
+    similarities = embeddings @ vector if chunks else []  # (m,) cosines of the fetched ones
+    fetched = {c.id: (c, float(s)) for c, s in zip(chunks, similarities, strict=True)}
+    hits = []
+    for id_, score in ranked:
+        if id_ in known:
+            hits.append(Hit(known[id_].chunk, score, known[id_].similarity))
+        elif id_ in fetched:  # a chunk deleted since the keyword index was read is skipped
+            hits.append(Hit(fetched[id_][0], score, fetched[id_][1]))
+    return hits

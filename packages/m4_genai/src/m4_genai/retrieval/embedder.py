@@ -68,9 +68,16 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from sentence_transformers import SentenceTransformer  # heavy import, only when used
+            from transformers.utils import logging as hf_logging
 
             folder = self.folder if self.folder is not None else model_path(DEFAULT_MODEL)
-            self._model = SentenceTransformer(str(folder), device="cpu")
+            bars = hf_logging.is_progress_bar_enabled()
+            hf_logging.disable_progress_bar()  # a 1-second load needs no bar on the user's screen
+            try:
+                self._model = SentenceTransformer(str(folder), device="cpu")
+            finally:
+                if bars:
+                    hf_logging.enable_progress_bar()
         return self._model
 
     @property

@@ -36,27 +36,36 @@ class Searcher(Protocol):
         ...
 
 
-class DenseSearcher:
+class _IndexSearcher:
+    """What the three searchers share: the index, and the question embedded once."""
+
+    def __init__(self, index: ChunkIndex) -> None:
+        self.index = index
+        self._checked = False
+
+    def embed(self, query: str) -> np.ndarray:
+        """The question as a unit vector ``(d,)``; an empty index fails first, before any model
+        is loaded (checked on the first question only: later, ``_nothing_found`` catches it)."""
+        if not self._checked:
+            _nothing_found(self.index)
+            self._checked = True
+        return self.index.embedder.embed([query])[0]
+
+
+class DenseSearcher(_IndexSearcher):
     """Nearest chunks by embedding (cosine), answered by the vector database."""
 
-    def __init__(self, index: ChunkIndex) -> None:
-        self.index = index
-
     def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
-        _require_documents(self.index)
-        return self.index.vectors.query(self.index.embedder.embed([query])[0], k, where)
+        hits = self.index.vectors.query(self.embed(query), k, where)
+        return hits or _nothing_found(self.index)
 
 
-class KeywordSearcher:
+class KeywordSearcher(_IndexSearcher):
     """Best chunks by BM25, each with its cosine to the question read from its stored embedding."""
 
-    def __init__(self, index: ChunkIndex) -> None:
-        self.index = index
-
     def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
-        _require_documents(self.index)
-        vector = self.index.embedder.embed([query])[0]  # (d,) unit length
-        return _hits(self.index, self.ranked(query, k, where), vector)
+        vector = self.embed(query)
+        return _hits(self.index, self.ranked(query, k, where), vector) or _nothing_found(self.index)
 
     def ranked(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """Up to ``n`` ``(chunk id, BM25 score)`` pairs passing ``where``, best first.
@@ -71,22 +80,23 @@ class KeywordSearcher:
         return scored[:n]
 
 
-class HybridSearcher:
+class HybridSearcher(_IndexSearcher):
     """Dense and BM25 rankings fused by reciprocal rank fusion: their mistakes differ."""
 
     def __init__(self, index: ChunkIndex, candidates: int = 20, rrf_k: int = 60) -> None:
-        self.index, self.candidates, self.rrf_k = index, candidates, rrf_k
+        super().__init__(index)
+        self.candidates, self.rrf_k = candidates, rrf_k
         self.keywords = KeywordSearcher(index)
 
     def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
-        _require_documents(self.index)
-        vector = self.index.embedder.embed([query])[0]  # (d,): embedded once for both halves
+        vector = self.embed(query)  # (d,): embedded once for both halves
         dense = self.index.vectors.query(vector, self.candidates, where)
         keyword = self.keywords.ranked(query, self.candidates, where)
         rankings = [[hit.chunk.id for hit in dense], [id_ for id_, _ in keyword]]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
         # Only the k winners need their text and cosine; dense ones came with both already.
-        return _hits(self.index, fused, vector, known={hit.chunk.id: hit for hit in dense})
+        known = {hit.chunk.id: hit for hit in dense}
+        return _hits(self.index, fused, vector, known) or _nothing_found(self.index)
 
 
 def make_searcher(index: ChunkIndex, mode: str = "hybrid") -> Searcher:
@@ -97,9 +107,12 @@ def make_searcher(index: ChunkIndex, mode: str = "hybrid") -> Searcher:
     return searchers[mode](index)
 
 
-def _require_documents(index: ChunkIndex) -> None:
+def _nothing_found(index: ChunkIndex) -> list[Hit]:
+    """No hit: fine for a filter or a question without a shared word, an error on an empty index
+    (asked only then, so a search costs no extra round trip to the database)."""
     if index.count() == 0:
         raise EmptyIndexError("the index is empty: add documents first (e.g. `rag index docs/`)")
+    return []
 
 
 def _hits(

@@ -98,13 +98,14 @@ class RunParser(argparse.ArgumentParser):
         """The preset with every flag the user typed (and ``extra`` fields) applied.
 
         ``out`` defaults to ``data/runs/<prog>`` (``<prog>-smoke`` under ``--smoke``, so a smoke
-        run never overwrites a real run's artefacts).
+        run never overwrites a real run's artefacts); a sub-command's ``rag ask`` is ``rag-ask``.
         """
         given = {name: getattr(args, name) for name in self.field_flags}
         overrides = {k: v for k, v in {**given, **extra}.items() if v is not None}
         names = {field.name for field in dataclasses.fields(self.config_class)}
         if "out" in names and overrides.get("out") is None:
-            overrides["out"] = runs_dir(f"{self.prog}-smoke" if args.smoke else self.prog)
+            name = self.prog.replace(" ", "-")
+            overrides["out"] = runs_dir(f"{name}-smoke" if args.smoke else name)
         return self.config_class.preset(self.preset_name(args), **overrides)
 
 

@@ -111,6 +111,7 @@ def end_to_end(searcher: Searcher, questions: list, kind: str) -> list[dict[str,
                 "llm_s": result.llm_seconds,
                 "tokens": chat.completion_tokens if chat else 0,
                 "tokens_per_s": chat.tokens_per_second if chat else 0.0,
+                "model": chat.model if chat else "",
             }
         )
     return rows

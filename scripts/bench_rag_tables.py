@@ -79,8 +79,10 @@ def retrieval_tables(rag: dict[str, Any]) -> list[str]:
             [e["question"][:60], e["retrieval_ms"], e["llm_s"], e["tokens"], e["tokens_per_s"]]
             for e in rag["end_to_end"]
         ]
+        names = sorted({e.get("model", "") for e in rag["end_to_end"]} - {""})
+        which = f"{', '.join(names)}, " if names else ""
         lines += [
-            f"End to end with the local model ({load_note(rag)}):",
+            f"End to end with the local model ({which}{load_note(rag)}):",
             "",
             *table(["question", "retrieval ms", "generation s", "tokens", "tokens/s"], rows),
             "",

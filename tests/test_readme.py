@@ -48,3 +48,17 @@ def test_every_member_is_in_the_readme_and_the_root_dependencies() -> None:
     for name, folder in members().items():
         assert f"packages/{folder.name}" in README or folder.name in README, name
         assert f'"{name}"' in pyproject, f"the root project does not depend on {name}"
+
+
+def test_every_relative_link_in_a_readme_points_at_a_file() -> None:
+    """A module moved without its README following would leave a dead link here."""
+    readmes = [ROOT / "README.md", ROOT / "data" / "README.md", *ROOT.glob("packages/*/README.md")]
+    dead = []
+    for readme in readmes:
+        for target in re.findall(r"\]\(([^)\s]+)\)", readme.read_text()):
+            if target.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            path = (readme.parent / target.split("#", 1)[0]).resolve()
+            if not path.exists():
+                dead.append(f"{readme.relative_to(ROOT)}: {target}")
+    assert dead == [], dead

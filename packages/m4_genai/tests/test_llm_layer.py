@@ -28,12 +28,18 @@ ADD = {
 # ---------- factory ---------------------------------------------------------------------------
 
 
-def test_factory_default_is_local_and_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_factory_default_is_llamacpp_with_the_best_model_and_lazy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from m4_genai.llm.llamacpp_backend import _LOADED, LlamaCppChatModel
+    from roadmap_data.models import best_chat_model
+
     monkeypatch.delenv("AI_ROADMAP_LLM", raising=False)
+    loaded_before = dict(_LOADED)
     model = load_chat_model(max_tokens=8)
-    assert model.name == "smollm2-135m-instruct"
-    assert model.model is None  # nothing loaded until the first chat
-    assert isinstance(model, ChatModel)
+    assert isinstance(model, LlamaCppChatModel) and isinstance(model, ChatModel)
+    assert model.name == best_chat_model().name
+    assert loaded_before == _LOADED  # nothing loaded until the first chat
 
 
 def test_factory_reads_the_env_var_and_rejects_unknowns(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,7 +47,8 @@ def test_factory_reads_the_env_var_and_rejects_unknowns(monkeypatch: pytest.Monk
     assert isinstance(load_chat_model(), ExtractiveChatModel)
     assert isinstance(load_chat_model(replies=["hi"]), ScriptedChatModel)
     with pytest.raises(
-        LLMError, match=r"unknown model kind 'gpt' .*\('local', 'openai', 'scripted'\)"
+        LLMError,
+        match=r"unknown model kind 'gpt' .*\('local', 'transformers', 'openai', 'scripted'\)",
     ):
         load_chat_model("gpt")
     with pytest.raises(LLMError, match=r"unknown option\(s\) \['temprature'\] for the 'local'"):

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from m4_genai.errors import LLMError
-from m4_genai.llm import Tool, load_chat_model
+from m4_genai.llm import Tool, ask_structured, load_chat_model
 from m4_genai.llm.openai_backend import OpenAIChatModel
 from m4_genai.testing.fake_openai_server import FakeOpenAIServer, Reply
 
@@ -62,6 +62,24 @@ def test_a_typed_tool_goes_out_in_the_openai_shape() -> None:
     sent = server.requests[0]["tools"][0]
     assert sent["type"] == "function" and sent["function"]["name"] == "add"
     assert sent["function"]["parameters"]["properties"] == {"a": {"type": "number"}}
+
+
+def test_structured_output_sends_the_schema_and_validates_the_reply() -> None:
+    from pydantic import BaseModel
+
+    class City(BaseModel):
+        name: str
+        country: str
+
+    replies = [Reply(text='{"name": "Rome", "country": "Italy"}'), Reply(text='{"name": 1}')]
+    with FakeOpenAIServer(replies) as server:
+        model = model_for(server)
+        assert ask_structured(model, QUESTION, City) == City(name="Rome", country="Italy")
+        with pytest.raises(LLMError, match="does not match City"):
+            ask_structured(model, QUESTION, City)
+    sent = server.requests[0]["response_format"]
+    assert sent["type"] == "json_schema"
+    assert sent["json_schema"]["schema"]["required"] == ["name", "country"]
 
 
 def test_stream_yields_the_pieces_in_order() -> None:

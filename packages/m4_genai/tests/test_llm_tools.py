@@ -9,6 +9,7 @@ import pytest
 
 from m4_genai.errors import LLMError
 from m4_genai.llm import Tool, as_tool, as_tools, parse_tool_calls, tool_system_prompt
+from m4_genai.llm.structured import read_tool_reply, tool_reply_schema
 from m4_genai.llm.tools import parse_docstring
 
 
@@ -106,3 +107,17 @@ def test_rest_style_docstrings_work_too() -> None:
         "Send a mail.\n\n:param to: the address\n:param body: text"
     )
     assert summary == "Send a mail." and arguments == {"to": "the address", "body": "text"}
+
+
+def test_the_constrained_reply_schema_and_how_a_reply_is_read() -> None:
+    tool = Tool.from_function(convert)
+    schema = tool_reply_schema([tool])
+    call, answer = schema["anyOf"]
+    assert call["properties"]["tool"] == {"const": "convert"}
+    assert call["properties"]["arguments"]["additionalProperties"] is False  # no invented args
+    assert answer["required"] == ["answer"]
+    calls, text = read_tool_reply('{"tool": "convert", "arguments": {"amount": 3}}', [tool])
+    assert [(c.name, c.arguments) for c in calls] == [("convert", {"amount": 3})] and text == ""
+    assert read_tool_reply('{"answer": "Paris"}', [tool]) == ([], "Paris")
+    assert read_tool_reply('{"tool": "convert", "argu', [tool]) == ([], '{"tool": "convert", "argu')
+    assert read_tool_reply('{"tool": "rm", "arguments": {}}', [tool])[0] == []

@@ -177,6 +177,11 @@ def test_cli_against_an_openai_compatible_server(
     assert metrics["accuracy"]["few_shot"] == {"arithmetic": 0.0, "sentiment": 0.5, "all": 0.25}
 
 
-def test_server_flags_with_the_local_model_are_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_model_flags_that_do_not_fit_the_backend_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["--smoke", "--llm", "local", "--model", "gpt-4o"]) == 2
-    assert "unknown option(s) ['model'] for the 'local' model" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "unknown chat model 'gpt-4o'; known: qwen2.5-coder-1.5b" in err and err.count("\n") == 1
+    assert main(["--smoke", "--llm", "local", "--base-url", "http://127.0.0.1:9/v1"]) == 2
+    assert "unknown option(s) ['base_url'] for the 'local' model" in capsys.readouterr().err

@@ -14,6 +14,7 @@ import pytest
 from roadmap_data import builders, doctor, integrity, load_titanic, registry, store
 from roadmap_data.errors import ChecksumError, UnverifiedDataWarning
 from roadmap_data.loaders import locate, raw_bytes
+from roadmap_data.testing import installed_entries_only
 
 TITANIC = registry.get("titanic")
 
@@ -112,9 +113,7 @@ def test_doctor_reports_a_corrupt_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")  # table cells on one line each
-    for name, entry in list(registry.REGISTRY.items()):  # judge only what this machine can have
-        if not entry.source.is_installed():
-            monkeypatch.delitem(registry.REGISTRY, name)
+    installed_entries_only(monkeypatch)  # judge only what this machine can have
     path = written_by_another_process(tmp_path)
     assert doctor.main(["--data-dir", str(tmp_path)]) == 0
     assert "matches titanic.csv.sha256" in capsys.readouterr().out

@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from roadmap_data import cli, doctor, load_ames, load_economics, load_mnist, load_titanic, registry
+from roadmap_data import (
+    cli,
+    doctor,
+    load_ames,
+    load_economics,
+    load_mnist,
+    load_titanic,
+    registry,
+)
 from roadmap_data.errors import DataNotFoundError, UnknownDatasetError, UnverifiedDataWarning
 from roadmap_data.loaders import locate, raw_bytes
+from roadmap_data.testing import installed_entries_only
 
 
 def test_loaders_read_real_data_without_a_download(tmp_path: Path) -> None:
@@ -66,6 +75,8 @@ def test_cli_list_says_how_each_file_is_verified(
     for name in ("titanic", "ames", "economics"):  # Rdatasets publishes none
         assert "package sha256; url not verified" in rows[name]
     assert "url" not in rows["tweets"]  # no online source at all: only the package is checked
+    for name in ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"):  # the official file's checksum
+        assert "joined sha256; url sha256" in rows[name]
 
 
 def test_help_does_not_claim_that_downloads_are_verified(
@@ -96,17 +107,10 @@ def test_cli_unknown_name_is_one_line_and_exit_2(
     assert not any(tmp_path.iterdir())
 
 
-def installed_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the registry entries whose package is installed (this package alone lacks the models)."""
-    for name, entry in list(registry.REGISTRY.items()):
-        if not entry.source.is_installed():
-            monkeypatch.delitem(registry.REGISTRY, name)
-
-
 def test_doctor_reports_and_fails_on_missing_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    installed_only(monkeypatch)
+    installed_entries_only(monkeypatch)
     assert doctor.main(["--data-dir", str(tmp_path)]) == 0
     assert "all good" in capsys.readouterr().out
     from dataclasses import replace

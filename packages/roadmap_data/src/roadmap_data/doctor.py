@@ -4,7 +4,9 @@ Checks Python, the key libraries (torch and whether CUDA is visible), uv, every 
 and the free disk space. Each file present under ``data/`` is hashed and checked against its
 ``.sha256`` sidecar (integrity.py): a corrupt one is a problem, named with the command that repairs
 it; an absent one is fine when its package is installed (loaders read it from there), and missing
-otherwise, with the command that fetches it.
+otherwise, with the command that fetches it. The larger chat models are optional: absent, they are
+listed with the commands that install them, never as a problem. Last, the chat-model catalogue,
+best first, and which model answers on this machine.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from roadmap_data import registry
+from roadmap_data import models, registry
 from roadmap_data.console import console, friendly_errors, print_table
 from roadmap_data.integrity import check, repair_command
 from roadmap_data.loaders import fetch_command
@@ -67,9 +69,24 @@ def data_status(entry: registry.Entry, root: Path) -> tuple[str, str]:
         return f"in use, but {verdict.reason}", "unverified"
     if verdict.status == "corrupt":  # loaders would refuse it: say how to repair it
         return f"{verdict.reason}; run `{repair_command(entry.name)}`", "CORRUPT"
+    if entry.optional:  # a large model from a dependency group: nothing needs it to be here
+        parts = ", parts installed" if entry.source.is_installed() else ""
+        return f"optional{parts}: {entry.fetch_hint()}", "optional"
     if entry.source is not None and entry.source.is_installed():
         return f"from package {entry.source.distribution}", "ok"
     return f"missing: run `{fetch_command(entry.name)}`", "MISSING"
+
+
+def chat_models_table(root: Path) -> None:
+    """The catalogue, best first, with what each model needs; then the one that answers."""
+    rows = [
+        (card.name, card.parameters_label, card.quantisation, models.availability(card, root))
+        for card in models.CHAT_MODELS
+    ]
+    print_table("chat models (best first)", ["name", "params", "quant", "status"], rows)
+    installed = models.installed_chat_models(root)
+    best = installed[0].name if installed else "none (`uv sync --all-packages` installs SmolLM2)"
+    console.print(f"chat model for answers and agents: {best}")
 
 
 @friendly_errors
@@ -100,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         if status in ("CORRUPT", "MISSING"):
             problems.append(f"{entry.name}: {where}")
     print_table(f"data ({root})", ["name", "source", "status"], data_rows)
+    chat_models_table(root)
 
     existing = root if root.exists() else root.parent if root.parent.exists() else Path.cwd()
     free_gb = shutil.disk_usage(existing).free / 1e9

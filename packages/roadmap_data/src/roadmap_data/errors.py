@@ -26,6 +26,10 @@ class UnknownDatasetError(RoadmapError, KeyError):
         return str(self.args[0])
 
 
+class UnknownModelError(UnknownDatasetError):
+    """A name that is not in the chat-model catalogue (models.py)."""
+
+
 class DownloadError(RoadmapError):
     """A canonical URL could not be fetched: offline, DNS, timeout, refused, an HTTP error status."""
 

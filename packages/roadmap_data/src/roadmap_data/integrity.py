@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from roadmap_data import builders
 from roadmap_data.errors import ChecksumError, UnverifiedDataWarning
-from roadmap_data.registry import Entry
+from roadmap_data.registry import Entry, PartsSource
 
 CHUNK = 1 << 20
 Status = Literal["verified", "unverified", "corrupt", "missing"]
@@ -77,7 +76,8 @@ def checked_file(entry: Entry, path: Path) -> Path:
 def known_checksums(entry: Entry) -> set[str]:
     """sha256s the registry records for the raw file itself (not for a file it is built from)."""
     known = {entry.url_sha256} if entry.url_sha256 else set()
-    if entry.source is not None and (entry.is_folder or entry.build is builders.copy_bytes):
+    # The package's file used as it is, and a file joined from parts, pin the raw file itself.
+    if entry.usable_in_place or isinstance(entry.source, PartsSource):
         known.add(entry.source.sha256)
     return known
 

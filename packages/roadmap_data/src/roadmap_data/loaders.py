@@ -32,14 +32,22 @@ def fetch_command(name: str) -> str:
 
 
 def locate(name: str, root: Path | None = None) -> Path:
-    """Path of ``name``: ``data/<file>`` if present, else the file inside its package (as-is)."""
+    """Path of ``name``: ``data/<file>`` if present, else the file inside its package (as-is).
+
+    A file that must be built first (a CSV, a GGUF joined from parts) is not usable from its
+    package: DataNotFoundError then names the command(s) that put it under ``data/``.
+    """
     entry = registry.get(name)
     local = data_dir(root) / entry.filename
     if local.exists():
         return require_intact(entry, local.parent)
-    as_is = entry.build is registry.builders.copy_bytes  # a file usable straight from its package
-    if entry.source is not None and as_is and entry.source.is_installed():
+    if entry.usable_in_place and entry.source.is_installed():
         return entry.source.locate()
+    if entry.optional:
+        found = " (its parts are installed)" if entry.source.is_installed() else ""
+        raise DataNotFoundError(
+            f"{entry.name} is not in {local.parent}{found}: {entry.fetch_hint()}"
+        )
     raise DataNotFoundError(
         f"{name} is not in {local.parent} and its package is not installed: run `{fetch_command(name)}`"
     )
@@ -58,7 +66,7 @@ def raw_bytes(name: str, root: Path | None = None) -> bytes:
     local = data_dir(root) / entry.filename
     if local.is_file():
         return require_intact(entry, local.parent).read_bytes()
-    if entry.source is None:
+    if not isinstance(entry.source, registry.PackageSource):  # parts are joined on disk only
         raise DataNotFoundError(
             f"{name} is missing from {local.parent}: run `{fetch_command(name)}`"
         )
@@ -106,5 +114,9 @@ def load_tweets(root: Path | None = None) -> pd.DataFrame:
 
 
 def model_path(name: str, root: Path | None = None) -> Path:
-    """Path of a model file or folder (``smollm2-135m-instruct``, ``all-minilm-l6-v2``, ...)."""
+    """Path of a model file or folder (``smollm2-135m``, ``qwen2.5-coder-1.5b``, ...).
+
+    SmolLM2's GGUF and MiniLM's folder are used straight from their packages; the Qwen2.5-Coder
+    files exist only once ``download-data`` has joined their parts under ``data/``.
+    """
     return locate(name, root)

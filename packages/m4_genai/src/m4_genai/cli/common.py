@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from rich.markup import escape
 
 from m4_genai.llm import ChatModel, Kind, load_chat_model
+from m4_genai.llm.factory import resolve_kind
 from m4_genai.rag import RagAnswer, RagConfig
 from m4_genai.retrieval import IndexStats
 from roadmap_data.console import console
@@ -59,8 +60,11 @@ def add_answer_flags(parser: RunParser) -> None:
 
 
 def load_model(config: AnswerConfig, args: argparse.Namespace) -> ChatModel:
-    """The chat model the config names, with the server flags (``--base-url``...) typed."""
+    """The chat model the config names, with the model flags (``--model``, ``--base-url``...)."""
     options: dict[str, Any] = {"seed": config.seed, "time_budget_s": config.time_budget}
+    if resolve_kind(config.llm) in ("local", "transformers"):
+        # The chain never sends more than context_tokens: a smaller window needs less memory.
+        options["context_window"] = config.context_tokens
     return load_chat_model(config.llm, **options, **llm_server_options(args))
 
 
@@ -122,3 +126,11 @@ def print_answer(result: AnswerResult) -> None:
         )
     if answer.truncated:
         console.print("[yellow]note: sources were truncated to fit the context window[/yellow]")
+    chat = answer.chat
+    if chat is not None:  # every answer says which model wrote it, and how fast
+        console.print(
+            f"[dim]model {chat.model}: {chat.completion_tokens} tokens in {chat.seconds:.1f} s "
+            f"({chat.tokens_per_second:.1f} tokens/s decoding)[/dim]"
+        )
+    else:
+        console.print("[dim]no model asked: no source was similar enough[/dim]")

@@ -54,7 +54,7 @@ def load_minilm_tokenizer() -> Any:
 
 def load_smollm2_tokenizer() -> Any:
     """SmolLM2's BPE tokenizer, from the GGUF (cached as tokenizer.json after the first load)."""
-    from m4_genai.llm.local import load_smollm2_tokenizer as load
+    from m4_genai.llm.transformers_backend import load_gguf_tokenizer as load
 
     return load()
 

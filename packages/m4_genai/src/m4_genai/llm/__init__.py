@@ -1,7 +1,10 @@
-"""Chat models behind one interface: ``local`` (SmolLM2, offline), ``openai`` (any compatible
-server), ``scripted`` (tests). See ``base.ChatModel``; pick one with ``load_chat_model``.
+"""Chat models behind one interface: ``local`` (llama.cpp, offline, the best catalogue model
+installed), ``transformers`` (the same GGUF through PyTorch: how generation works), ``openai``
+(any compatible server), ``scripted`` (tests). See ``base.ChatModel``; pick one with
+``load_chat_model``.
 
-The backends themselves (``local.LocalChatModel``, ``openai_backend.OpenAIChatModel``) are imported
+The backends themselves (``llamacpp_backend.LlamaCppChatModel``,
+``transformers_backend.TransformersChatModel``, ``openai_backend.OpenAIChatModel``) are imported
 lazily by the factory, so importing this package stays cheap.
 """
 
@@ -16,6 +19,7 @@ from m4_genai.llm.base import (
 )
 from m4_genai.llm.factory import KINDS, Kind, load_chat_model
 from m4_genai.llm.scripted import ExtractiveChatModel, ScriptedChatModel
+from m4_genai.llm.structured import ask_structured
 from m4_genai.llm.tool_protocol import parse_tool_calls, tool_system_prompt
 from m4_genai.llm.tools import Tool, as_tool, as_tools
 
@@ -32,6 +36,7 @@ __all__ = [
     "ToolSpec",
     "as_tool",
     "as_tools",
+    "ask_structured",
     "assistant_message",
     "load_chat_model",
     "parse_tool_calls",

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from m4_genai.errors import LLMError
 from m4_genai.llm.tools import Tool
 
 Message = dict[str, Any]
@@ -44,10 +45,18 @@ class ChatResult:
     finish_reason: str = "stop"
     """``stop``, ``length`` (hit max_tokens or the time budget) or ``tool_calls``."""
     model: str = ""
+    """Which model produced the reply (a catalogue name for local models)."""
+    prompt_seconds: float = 0.0
+    """Of ``seconds``, the time spent reading the prompt, where the backend reports it."""
+    parsed: Any = None
+    """With ``response_format``: the reply as a validated object (pydantic instance or dict)."""
 
     @property
     def tokens_per_second(self) -> float:
-        return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
+        """Decoding speed: new tokens per second of generating them (prompt reading excluded
+        where the backend reports it)."""
+        seconds = self.seconds - self.prompt_seconds
+        return self.completion_tokens / seconds if seconds > 0 else 0.0
 
 
 @runtime_checkable
@@ -89,3 +98,19 @@ def assistant_message(result: ChatResult) -> Message:
 def tool_message(call: ToolCall, content: str) -> Message:
     """The turn that reports what tool ``call`` returned."""
     return {"role": "tool", "tool_call_id": call.id, "content": content}
+
+
+def merge_options(
+    defaults: dict[str, Any], opts: dict[str, Any], allowed: set[str], backend: str
+) -> dict[str, Any]:
+    """A call's options over a backend's defaults: unknown names and ``max_tokens < 1`` are
+    LLMErrors, and ``timeout`` is another name for ``time_budget_s`` (the OpenAI client's)."""
+    unknown = set(opts) - allowed
+    if unknown:
+        raise LLMError(f"unknown option(s) {sorted(unknown)} for {backend}; use {sorted(allowed)}")
+    merged = {**defaults, **opts}
+    if merged.pop("timeout", None) is not None and opts.get("time_budget_s") is None:
+        merged["time_budget_s"] = opts["timeout"]
+    if int(merged["max_tokens"]) < 1:
+        raise LLMError(f"max_tokens must be at least 1, got {merged['max_tokens']}")
+    return merged

@@ -1,6 +1,9 @@
 """``load_chat_model``: one call that picks a backend by name, so every CLI gets ``--llm`` for free.
 
-    model = load_chat_model()                      # $AI_ROADMAP_LLM, else "local"
+    model = load_chat_model()                      # $AI_ROADMAP_LLM, else "local": llama.cpp with
+                                                   # the best catalogue model installed
+    model = load_chat_model("local", model="qwen2.5-coder-0.5b", threads=2)
+    model = load_chat_model("transformers")        # the same GGUF through PyTorch (the lesson)
     model = load_chat_model("openai", base_url="http://localhost:11434/v1", model="qwen2.5:0.5b")
     model = load_chat_model("scripted")            # extractive fake for smoke runs
     model = load_chat_model("scripted", replies=["Paris [1]"])  # a script, for tests
@@ -17,7 +20,7 @@ from typing import Any, Literal, get_args
 from m4_genai.errors import LLMError
 from m4_genai.llm.base import ChatModel
 
-Kind = Literal["local", "openai", "scripted"]
+Kind = Literal["local", "transformers", "openai", "scripted"]
 """The backends, as a type: a config field ``llm: Kind | None`` gets checked choices and a flag."""
 KINDS: tuple[str, ...] = get_args(Kind)
 COMMON = {"max_tokens", "temperature", "seed", "time_budget_s"}
@@ -38,18 +41,28 @@ def _check_options(kind: str, cls: type, options: dict[str, Any]) -> None:
         )
 
 
+def resolve_kind(kind: str | None = None) -> str:
+    """The backend a ``--llm`` value means: itself, else ``$AI_ROADMAP_LLM``, else ``local``."""
+    return (kind or os.environ.get(ENV_VAR) or "local").strip().lower()
+
+
 def load_chat_model(kind: str | None = None, **options: Any) -> ChatModel:
-    """A ChatModel of ``kind`` ("local", "openai" or "scripted"); options go to its constructor.
+    """A ChatModel of ``kind`` (see ``KINDS``); options go to its constructor.
 
     ``None`` options are dropped, so a CLI can pass its flags through unchanged.
     """
-    kind = (kind or os.environ.get(ENV_VAR) or "local").strip().lower()
+    kind = resolve_kind(kind)
     options = {key: value for key, value in options.items() if value is not None}
     if kind == "local":
-        from m4_genai.llm.local import LocalChatModel
+        from m4_genai.llm.llamacpp_backend import LlamaCppChatModel
 
-        _check_options(kind, LocalChatModel, options)
-        return LocalChatModel(**options)
+        _check_options(kind, LlamaCppChatModel, options)
+        return LlamaCppChatModel(**options)
+    if kind == "transformers":
+        from m4_genai.llm.transformers_backend import TransformersChatModel
+
+        _check_options(kind, TransformersChatModel, options)
+        return TransformersChatModel(**options)
     if kind == "openai":
         from m4_genai.llm.openai_backend import OpenAIChatModel
 

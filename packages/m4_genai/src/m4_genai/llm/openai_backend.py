@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 from m4_genai.errors import LLMError
 from m4_genai.llm.base import ChatResult, Message, ToolCall, ToolSpec
+from m4_genai.llm.structured import openai_response_format, parse_structured
 from m4_genai.llm.tools import as_tools
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -146,9 +147,12 @@ class OpenAIChatModel:
         self, messages: list[Message], tools: Sequence[ToolSpec] | None = None, **opts: Any
     ) -> ChatResult:
         """One completion; ``tools`` are sent natively and ``tool_calls`` parsed back."""
+        spec = opts.pop("response_format", None)
         request = self._request(messages, opts)
         if tools:
             request["tools"] = [tool.to_openai() for tool in as_tools(tools)]
+        if spec is not None:  # the server constrains the reply to this JSON Schema
+            request["response_format"] = openai_response_format(spec)
         start = time.perf_counter()
         response = self._with_retries(lambda: self.client.chat.completions.create(**request))
         seconds = time.perf_counter() - start
@@ -158,7 +162,7 @@ class OpenAIChatModel:
             for call in (choice.message.tool_calls or [])
         ]
         usage = response.usage
-        return ChatResult(
+        result = ChatResult(
             text=(choice.message.content or "").strip(),
             tool_calls=calls,
             prompt_tokens=usage.prompt_tokens if usage else 0,
@@ -167,6 +171,9 @@ class OpenAIChatModel:
             finish_reason=choice.finish_reason or "stop",
             model=response.model or self.name,
         )
+        if spec is not None and result.finish_reason == "stop":
+            result.parsed = parse_structured(result.text, spec)
+        return result
 
     def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
         """Server-sent events: each chunk carries a ``delta`` of the answer.

@@ -8,8 +8,9 @@ a flag whose type, choices and help come from the field itself::
     config = parser.config(args)          # preset (tiny under --smoke) + the flags given
 
 Flags a user did not type stay ``None`` and leave the preset's value alone. ``llm=True`` adds the
-flags that reach a chat-model server (``--base-url``, ``--api-key``, ``--model``); the backend
-itself (``--llm``) is an ordinary config field, so a preset can choose it (``tiny`` → scripted).
+flags that choose the chat model (``--model``, ``--threads``) and reach a server (``--base-url``,
+``--api-key``); the backend itself (``--llm``) is an ordinary config field, so a preset can choose
+it (``tiny`` → scripted).
 """
 
 from __future__ import annotations
@@ -83,12 +84,16 @@ class RunParser(argparse.ArgumentParser):
         self.field_flags.append(name)
 
     def add_llm_server_flags(self) -> None:
-        """Where an ``openai`` backend finds its server (environment variables otherwise)."""
-        group = self.add_argument_group("chat-model server (with --llm openai)")
-        group.add_argument("--base-url", help="server URL, e.g. http://localhost:11434/v1 "
+        """Which model a chat backend runs, and where an ``openai`` backend finds its server."""
+        group = self.add_argument_group("chat model")
+        group.add_argument("--model", help="local/transformers: a catalogue model (qwen2.5-coder-"
+                           "1.5b, qwen2.5-coder-0.5b, smollm2-135m; default: the best installed); "
+                           "openai: the server's model name (default $AI_ROADMAP_OPENAI_MODEL)")  # fmt: skip
+        group.add_argument("--threads", type=int, help="local: CPU threads for llama.cpp (default "
+                           "1: steadier when other work shares the cores)")  # fmt: skip
+        group.add_argument("--base-url", help="openai: server URL, e.g. http://localhost:11434/v1 "
                            "(default $OPENAI_BASE_URL)")  # fmt: skip
-        group.add_argument("--api-key", help="API key (default $OPENAI_API_KEY)")
-        group.add_argument("--model", help="model name (default $AI_ROADMAP_OPENAI_MODEL)")
+        group.add_argument("--api-key", help="openai: API key (default $OPENAI_API_KEY)")
 
     def preset_name(self, args: argparse.Namespace) -> str:
         """``tiny`` under ``--smoke``, else the ``--preset`` chosen."""
@@ -109,9 +114,9 @@ class RunParser(argparse.ArgumentParser):
         return self.config_class.preset(self.preset_name(args), **overrides)
 
 
-def llm_server_options(args: argparse.Namespace) -> dict[str, str]:
-    """``base_url`` / ``api_key`` / ``model`` typed on the command line (absent ones left out)."""
-    keys = ("base_url", "api_key", "model")
+def llm_server_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``model`` / ``threads`` / ``base_url`` / ``api_key`` as typed (absent ones left out)."""
+    keys = ("model", "threads", "base_url", "api_key")
     return {key: getattr(args, key) for key in keys if getattr(args, key, None) is not None}
 
 

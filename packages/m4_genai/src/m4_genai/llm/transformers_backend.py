@@ -1,10 +1,12 @@
-"""The offline chat model: SmolLM2-135M-Instruct, read from its GGUF file with transformers.
+"""How generation works, in plain PyTorch: a GGUF chat model run by transformers (``--llm transformers``).
 
-GGUF is llama.cpp's single-file format: the weights (here quantised to 4 bits, Q4_1), the
-tokenizer's vocabulary and merges, and the chat template. transformers can read it
+GGUF is llama.cpp's single-file format: the weights (quantised to 4 bits), the tokenizer's
+vocabulary and merges, and the chat template. transformers can read it
 (``from_pretrained(folder, gguf_file=name)``), de-quantising every tensor to float32. That takes
-tens of seconds, so the first load writes the converted model to ``<data dir>/cache/`` as ordinary
-safetensors, and later loads read those in about a second.
+tens of seconds, so the first load writes the converted model to ``<data dir>/cache/<model>/`` as
+ordinary safetensors, and later loads read those in seconds. This is the teaching path (every step
+is a PyTorch call you can step through) and the fallback; the fast local model is llama.cpp
+(``llamacpp_backend.py``), which computes on the quantised weights directly.
 
 One answer is: render the conversation with the model's chat template → token ids → ``generate``
 (greedy when temperature is 0, so the same prompt always gives the same answer) → decode the new
@@ -24,19 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from m4_genai.errors import LLMError
-from m4_genai.llm.base import ChatResult, Message, ToolSpec
+from m4_genai.llm.base import ChatResult, Message, ToolSpec, merge_options
 from m4_genai.llm.context import FitReport, TextCodec, fit_to_budget
 from m4_genai.llm.tool_protocol import parse_tool_calls, to_protocol_messages
 from roadmap_data import data_dir, model_path
 
-MODEL_NAME = "smollm2-135m-instruct"
-OPTIONS = {"max_tokens", "temperature", "seed", "time_budget_s", "timeout"}
+DEFAULT_MODEL = "smollm2-135m"
+OPTIONS = {"max_tokens", "temperature", "seed", "time_budget_s", "timeout", "repeat_penalty"}
 
 
-def cache_dir(kind: str = "model") -> Path:
-    """``<data dir>/cache/smollm2-135m-instruct`` (model + tokenizer) or ``...-tokenizer``."""
+def cache_dir(gguf: Path, kind: str = "model") -> Path:
+    """``<data dir>/cache/<gguf file stem>`` (model + tokenizer) or ``...-tokenizer``."""
     suffix = "" if kind == "model" else f"-{kind}"
-    return data_dir() / "cache" / f"{MODEL_NAME}{suffix}"
+    return data_dir() / "cache" / f"{gguf.stem.lower()}{suffix}"
 
 
 def _source_stamp(gguf: Path) -> dict[str, Any]:
@@ -64,25 +66,25 @@ def _save_atomically(folder: Path, gguf: Path, *objects: Any) -> None:
     os.replace(tmp, folder)
 
 
-def load_smollm2_tokenizer(gguf: Path | None = None) -> Any:
-    """SmolLM2's tokenizer, from the model cache, a tokenizer-only cache, or the GGUF file."""
+def load_gguf_tokenizer(gguf: Path | None = None) -> Any:
+    """A GGUF model's tokenizer, from the model cache, a tokenizer-only cache, or the GGUF file."""
     from transformers import AutoTokenizer
 
-    gguf = gguf or model_path(MODEL_NAME)
-    for folder in (cache_dir("model"), cache_dir("tokenizer")):
+    gguf = Path(gguf or model_path(DEFAULT_MODEL))
+    for folder in (cache_dir(gguf, "model"), cache_dir(gguf, "tokenizer")):
         if _cache_is_valid(folder, gguf):
             return AutoTokenizer.from_pretrained(str(folder))
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    _save_atomically(cache_dir("tokenizer"), gguf, tokenizer)
+    _save_atomically(cache_dir(gguf, "tokenizer"), gguf, tokenizer)
     return tokenizer
 
 
-def load_smollm2(gguf: Path | None = None) -> tuple[Any, Any, str]:
+def load_gguf_model(gguf: Path | None = None) -> tuple[Any, Any, str]:
     """``(model, tokenizer, source)``: source is ``"cache"`` or ``"gguf"`` (converted just now)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    gguf = gguf or model_path(MODEL_NAME)
-    folder = cache_dir("model")
+    gguf = Path(gguf or model_path(DEFAULT_MODEL))
+    folder = cache_dir(gguf, "model")
     if _cache_is_valid(folder, gguf):
         model = AutoModelForCausalLM.from_pretrained(str(folder))
         return model.eval(), AutoTokenizer.from_pretrained(str(folder)), "cache"
@@ -99,40 +101,45 @@ def load_smollm2(gguf: Path | None = None) -> tuple[Any, Any, str]:
 
 
 REPETITION_PENALTY = 1.2
-"""Applied to every generation (1.0 = none); see ``_prepare``."""
+"""The default penalty on repeating recent tokens (1.0 = none); see ``_prepare``."""
 
 
-class LocalChatModel:
-    """SmolLM2-135M-Instruct on the CPU. The model loads on first use (or call ``load()``).
+class TransformersChatModel:
+    """A catalogue model (default SmolLM2-135M) on the CPU through transformers; loads on first use.
 
     Args:
+        model: catalogue name (``smollm2-135m``, ``qwen2.5-coder-0.5b``...) or a GGUF path.
         max_tokens: default cap on generated tokens per answer.
         temperature: 0 → greedy decoding (deterministic); > 0 → sampling, seeded by ``seed``.
         seed: seed for sampling.
         time_budget_s: stop generating after this many seconds (finish reason ``length``); it is
             checked after each new token, so the prompt is always read and one token produced.
         context_window: override the window read from the model config (tests use a small one).
+        repeat_penalty: > 1 discourages repeating recent tokens (1.2 by default: the 135M model
+            loops without it; 1.0 compares token for token with llama.cpp).
     """
-
-    name = MODEL_NAME
 
     def __init__(
         self,
+        model: str | None = None,
         max_tokens: int = 256,
         temperature: float = 0.0,
         seed: int = 0,
         time_budget_s: float | None = None,
         context_window: int | None = None,
-        gguf: Path | None = None,
+        repeat_penalty: float = REPETITION_PENALTY,
     ) -> None:
+        from m4_genai.llm.llamacpp_backend import resolve_model
+
+        self.name, self._gguf, _ = resolve_model(model or DEFAULT_MODEL)
         self.defaults = {
             "max_tokens": max_tokens,
             "temperature": temperature,
             "seed": seed,
             "time_budget_s": time_budget_s,
+            "repeat_penalty": repeat_penalty,
         }
         self._context_window = context_window
-        self._gguf = gguf
         self.model: Any = None
         self.tokenizer: Any = None
         self.load_seconds = 0.0
@@ -141,11 +148,11 @@ class LocalChatModel:
 
     # ---------- loading and counting ----------------------------------------------------------
 
-    def load(self) -> LocalChatModel:
+    def load(self) -> TransformersChatModel:
         """Load (and on the very first run convert and cache) the model; records the time taken."""
         if self.model is None:
             start = time.perf_counter()
-            self.model, self.tokenizer, self.loaded_from = load_smollm2(self._gguf)
+            self.model, self.tokenizer, self.loaded_from = load_gguf_model(self._gguf)
             self.load_seconds = time.perf_counter() - start
         return self
 
@@ -174,17 +181,7 @@ class LocalChatModel:
     # ---------- generation --------------------------------------------------------------------
 
     def _options(self, opts: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(opts) - OPTIONS
-        if unknown:
-            raise LLMError(
-                f"unknown option(s) {sorted(unknown)} for the local model; use {sorted(OPTIONS)}"
-            )
-        merged = {**self.defaults, **opts}
-        if merged.pop("timeout", None) is not None and opts.get("time_budget_s") is None:
-            merged["time_budget_s"] = opts["timeout"]
-        if int(merged["max_tokens"]) < 1:
-            raise LLMError(f"max_tokens must be at least 1, got {merged['max_tokens']}")
-        return merged
+        return merge_options(self.defaults, opts, OPTIONS, "the transformers model")
 
     def _prepare(
         self, messages: list[Message], tools: Sequence[ToolSpec] | None, opts: dict[str, Any]
@@ -215,7 +212,7 @@ class LocalChatModel:
             "eos_token_id": self.tokenizer.eos_token_id,
             # Small models fall into loops ("The assertion checks are not executed." × 3) under
             # greedy decoding; a mild penalty on already-generated tokens breaks them.
-            "repetition_penalty": REPETITION_PENALTY,
+            "repetition_penalty": float(opts["repeat_penalty"]),
         }
         if not greedy:
             torch.manual_seed(int(opts["seed"]))

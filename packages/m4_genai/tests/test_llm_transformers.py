@@ -1,4 +1,5 @@
-"""The local backend: cache bookkeeping (fast) and the real SmolLM2 model (slow, offline)."""
+"""The transformers backend (the teaching path): cache bookkeeping (fast) and the real SmolLM2
+model through PyTorch (slow, offline)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from m4_genai.llm import ChatModel, load_chat_model
-from m4_genai.llm.local import LocalChatModel, _cache_is_valid, _save_atomically
+from m4_genai.llm.transformers_backend import (
+    TransformersChatModel,
+    _cache_is_valid,
+    _save_atomically,
+)
 
 FRANCE = [{"role": "user", "content": "What is the capital of France?"}]
 
@@ -54,8 +59,8 @@ def test_a_failed_save_leaves_no_cache_that_looks_complete(tmp_path: Path) -> No
 def test_bad_options_are_clear_errors() -> None:
     from m4_genai.errors import LLMError
 
-    model = LocalChatModel()
-    with pytest.raises(LLMError, match=r"unknown option\(s\) \['top_k'\] for the local model"):
+    model = TransformersChatModel()
+    with pytest.raises(LLMError, match=r"unknown option\(s\) \['top_k'\] for the transformers"):
         model._options({"top_k": 5})
     with pytest.raises(LLMError, match="max_tokens must be at least 1"):
         model._options({"max_tokens": 0})
@@ -66,22 +71,22 @@ def test_bad_options_are_clear_errors() -> None:
 
 
 @pytest.fixture(scope="module")
-def smollm2() -> LocalChatModel:
+def smollm2() -> TransformersChatModel:
     """Loaded once for this module (converted from the GGUF and cached on the very first run)."""
-    model = load_chat_model("local", max_tokens=16)
-    assert isinstance(model, LocalChatModel)
+    model = load_chat_model("transformers", max_tokens=16)
+    assert isinstance(model, TransformersChatModel)
     return model.load()
 
 
 @pytest.mark.slow
-def test_real_model_knows_the_capital_of_france(smollm2: LocalChatModel) -> None:
+def test_real_model_knows_the_capital_of_france(smollm2: TransformersChatModel) -> None:
     result = smollm2.chat(FRANCE)
     assert isinstance(smollm2, ChatModel)
     assert "Paris" in result.text
     assert result.finish_reason == "stop" and result.completion_tokens > 0
     assert smollm2.context_window == 8192  # read from the model's config
     print(
-        f"\nSmolLM2 loaded from {smollm2.loaded_from} in {smollm2.load_seconds:.1f} s; "
+        f"\nSmolLM2 (transformers) loaded from {smollm2.loaded_from} in {smollm2.load_seconds:.1f} s; "
         f"{result.completion_tokens} tokens in {result.seconds:.1f} s = "
         f"{result.tokens_per_second:.1f} tokens/s"
     )
@@ -91,7 +96,7 @@ def test_real_model_knows_the_capital_of_france(smollm2: LocalChatModel) -> None
 
 
 @pytest.mark.slow
-def test_real_model_budgets_and_context_window(smollm2: LocalChatModel) -> None:
+def test_real_model_budgets_and_context_window(smollm2: TransformersChatModel) -> None:
     short = smollm2.chat(FRANCE, max_tokens=2)
     assert (short.completion_tokens, short.finish_reason) == (2, "length")
     timed = smollm2.chat(FRANCE, time_budget_s=0.001)

@@ -107,35 +107,39 @@ def analogy_table(rag: dict[str, Any]) -> list[str]:
     ]
 
 
+def side_by_side(
+    title: str, before: list[dict[str, Any]], after: list[dict[str, Any]], measures: dict[str, str]
+) -> list[str]:
+    """One row per (mode, measure): the old and the new version's figure."""
+    rows = [
+        [old["mode"], label, old[key], new[key]]
+        for old, new in zip(before, after, strict=True)
+        for key, label in measures.items()
+    ]
+    return [title, "", *table(["mode", "measure", "before", "after"], rows), ""]
+
+
 def before_after_tables(
     before: dict[str, Any], after: dict[str, Any], scale_before: Any, scale_after: Any
 ) -> list[str]:
     """The same measurements for two versions of the retrieval code, side by side."""
-    rows = []
-    for old, new in zip(before["retrieval"], after["retrieval"], strict=True):
-        for key, label in [("hit@3", "hit@3"), ("mrr", "MRR@10"), ("startup_ms", "start-up ms"),
-                           ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms")]:  # fmt: skip
-            rows.append([old["mode"], label, old[key], new[key]])
-    lines = [
+    lines = side_by_side(
         f"Golden set ({after['index']['chunks']} chunks), before: {load_note(before)}; "
         f"after: {load_note(after)}:",
-        "",
-        *table(["mode", "measure", "before", "after"], rows),
-        "",
-    ]
+        before["retrieval"],
+        after["retrieval"],
+        {"hit@3": "hit@3", "mrr": "MRR@10", "startup_ms": "start-up ms",
+         "p50_ms": "p50 ms", "p95_ms": "p95 ms"},
+    )  # fmt: skip
     if scale_before and scale_after:
-        rows = []
-        for old, new in zip(scale_before["modes"], scale_after["modes"], strict=True):
-            for key, label in [("startup_ms", "start-up ms"), ("p50_ms", "p50 ms"),
-                               ("p95_ms", "p95 ms"), ("index_rss_mb", "index memory MB")]:  # fmt: skip
-                rows.append([old["mode"], label, old[key], new[key]])
-        lines += [
+        lines += side_by_side(
             f"{scale_after['chunks']:,} synthetic chunks, before: {load_note(scale_before)}; "
             f"after: {load_note(scale_after)}:",
-            "",
-            *table(["mode", "measure", "before", "after"], rows),
-            "",
-        ]
+            scale_before["modes"],
+            scale_after["modes"],
+            {"startup_ms": "start-up ms", "p50_ms": "p50 ms", "p95_ms": "p95 ms",
+             "index_rss_mb": "index memory MB"},
+        )  # fmt: skip
     return lines
 
 

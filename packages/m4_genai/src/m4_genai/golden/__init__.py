@@ -7,7 +7,7 @@
 - ``build.py``: ``python -m m4_genai.golden.build`` regenerates the derived ``sources``.
 """
 
-from m4_genai.golden.calibrate import Calibration, best_similarity, calibrate, midpoint_threshold
+from m4_genai.golden.calibrate import Calibration, best_similarity, calibrate
 from m4_genai.golden.pydoc_corpus import (
     containing_topics,
     pydoc_topics,
@@ -27,7 +27,6 @@ __all__ = [
     "containing_topics",
     "golden_path",
     "load_golden",
-    "midpoint_threshold",
     "pydoc_topics",
     "rankings",
     "score_rankings",

@@ -68,11 +68,3 @@ def calibrate(
         off_topic=tuple(best_similarity(searcher, q.question) for q in off_topic),
         threshold=threshold,
     )
-
-
-def midpoint_threshold(calibration: Calibration, quantile: float = 5.0) -> float:
-    """A threshold halfway between the off-topic maximum and the answerable ``quantile``-th
-    percentile: a simple, explainable choice to make on *development* questions."""
-    low = max(calibration.off_topic)
-    high = float(np.percentile(calibration.answerable, quantile))
-    return round((low + high) / 2, 3)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 from m4_genai.errors import LLMError
@@ -23,6 +24,8 @@ from m4_genai.llm.base import ChatModel
 Kind = Literal["local", "transformers", "openai", "scripted"]
 """The backends, as a type: a config field ``llm: Kind | None`` gets checked choices and a flag."""
 KINDS: tuple[str, ...] = get_args(Kind)
+MAX_CONTEXT = 8192
+"""Context a local backend allocates at most (the KV cache grows with it; Qwen2.5 could take 32768)."""
 COMMON = {"max_tokens", "temperature", "seed", "time_budget_s"}
 """Options every backend takes (the scripted fakes ignore them)."""
 ENV_VAR = "AI_ROADMAP_LLM"
@@ -39,6 +42,20 @@ def _check_options(kind: str, cls: type, options: dict[str, Any]) -> None:
         raise LLMError(
             f"unknown option(s) {sorted(unknown)} for the {kind!r} model; it takes {sorted(accepted)}"
         )
+
+
+def resolve_model(model: str | os.PathLike[str] | None) -> tuple[str, Path, int]:
+    """``(name, path, context length)`` of a catalogue name, a GGUF path, or None (the best
+    installed model). A missing model raises the data registry's error naming the command."""
+    if model is not None and str(model).endswith(".gguf"):
+        path = Path(model)
+        if not path.is_file():
+            raise LLMError(f"{path}: no such GGUF file")
+        return path.stem, path, MAX_CONTEXT
+    from roadmap_data import models
+
+    card = models.chat_model(str(model)) if model is not None else models.best_chat_model()
+    return card.name, card.path(), card.context_length
 
 
 def resolve_kind(kind: str | None = None) -> str:

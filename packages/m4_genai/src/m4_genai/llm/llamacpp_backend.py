@@ -34,6 +34,7 @@ from typing import Any
 from m4_genai.errors import LLMError
 from m4_genai.llm.base import ChatResult, Message, ToolSpec, merge_options
 from m4_genai.llm.context import FitReport, TextCodec, fit_to_budget
+from m4_genai.llm.factory import MAX_CONTEXT, resolve_model
 from m4_genai.llm.structured import (
     openai_response_format,
     parse_structured,
@@ -46,8 +47,6 @@ OPTIONS = {"max_tokens", "temperature", "seed", "time_budget_s", "timeout", "sto
            "response_format", "repeat_penalty"}  # fmt: skip
 FREE_TEXT_PENALTY = 1.1
 """Repetition penalty for free text when none is asked for (greedy small models loop otherwise)."""
-MAX_CONTEXT = 8192
-"""Context we allocate at most (the KV cache grows with it; Qwen2.5 could take 32768)."""
 
 
 @dataclass(frozen=True)
@@ -64,20 +63,6 @@ class LoadedModel:
 
 _LOADED: dict[tuple[str, int, int], LoadedModel] = {}
 _LOADING = threading.Lock()
-
-
-def resolve_model(model: str | os.PathLike[str] | None) -> tuple[str, Path, int]:
-    """``(name, path, context length)`` of a catalogue name, a GGUF path, or None (the best
-    installed model). A missing model raises the data registry's error naming the command."""
-    if model is not None and str(model).endswith(".gguf"):
-        path = Path(model)
-        if not path.is_file():
-            raise LLMError(f"{path}: no such GGUF file")
-        return path.stem, path, MAX_CONTEXT
-    from roadmap_data import models
-
-    card = models.chat_model(str(model)) if model is not None else models.best_chat_model()
-    return card.name, card.path(), card.context_length
 
 
 def load(path: Path, threads: int, n_ctx: int) -> LoadedModel:
@@ -223,7 +208,7 @@ class LlamaCppChatModel:
     def _complete(
         self, messages: list[Message], tools: Sequence[ToolSpec] | None, opts: dict[str, Any],
         on_text: Any = None,
-    ) -> tuple[dict[str, Any], list[Message]]:  # fmt: skip
+    ) -> dict[str, Any]:  # fmt: skip
         schema = tool_reply_schema(tools) if tools else opts.get("response_format")
         messages = to_protocol_messages(messages, tools)
         request = self._request(messages, opts, schema)
@@ -235,7 +220,7 @@ class LlamaCppChatModel:
             raise LLMError(
                 f"llama.cpp refused the request: {state['error'].get('message', state['error'])}"
             )
-        return state, request["messages"]
+        return state
 
     # ---------- the ChatModel interface -------------------------------------------------------
 
@@ -245,7 +230,7 @@ class LlamaCppChatModel:
         """Answer ``messages``. With ``tools``, the reply is a constrained tool call or answer;
         with ``response_format`` (a pydantic class or schema), ``result.parsed`` holds the object."""
         options = self._options(opts)
-        state, _ = self._complete(messages, tools, options)
+        state = self._complete(messages, tools, options)
         text = "".join(state["text"]).strip()
         usage, timings = state["usage"], state["timings"]
         result = ChatResult(

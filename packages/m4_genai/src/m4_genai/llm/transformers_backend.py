@@ -28,6 +28,7 @@ from typing import Any
 from m4_genai.errors import LLMError
 from m4_genai.llm.base import ChatResult, Message, ToolSpec, merge_options
 from m4_genai.llm.context import FitReport, TextCodec, fit_to_budget
+from m4_genai.llm.factory import resolve_model
 from m4_genai.llm.tool_protocol import parse_tool_calls, to_protocol_messages
 from roadmap_data import data_dir, model_path
 
@@ -129,8 +130,6 @@ class TransformersChatModel:
         context_window: int | None = None,
         repeat_penalty: float = REPETITION_PENALTY,
     ) -> None:
-        from m4_genai.llm.llamacpp_backend import resolve_model
-
         self.name, self._gguf, _ = resolve_model(model or DEFAULT_MODEL)
         self.defaults = {
             "max_tokens": max_tokens,

@@ -75,8 +75,8 @@ class KeywordIndex:
             self._db.executescript("DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS postings;")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._db.executescript(SCHEMA)
-        self._stats: tuple[int, int, np.ndarray, float, float] | None = None
-        """Cached (version, N, doc lengths by rowid, average length, mean idf)."""
+        self._stats: tuple[int, int, np.ndarray, float] | None = None
+        """Cached (version, N, each doc's length normaliser by rowid, mean idf)."""
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -158,8 +158,9 @@ class KeywordIndex:
         with self._lock:
             return {row[0] for row in self._db.execute("SELECT id FROM docs")}
 
-    def _statistics(self) -> tuple[int, np.ndarray, float, float]:
-        """N, doc lengths by rowid, average length and mean idf, re-read only after a change."""
+    def _statistics(self) -> tuple[int, np.ndarray, float]:
+        """N, each doc's length normaliser ``k1 · (1 − b + b · |D| / avgdl)`` by rowid, and the
+        mean idf: query-independent, so computed once and re-read only after a change."""
         version = (
             int(self._db.execute("PRAGMA data_version").fetchone()[0]) + self._db.total_changes
         )
@@ -176,15 +177,15 @@ class KeywordIndex:
             idfs = np.log(n - dfs + 0.5) - np.log(dfs + 0.5)
             mean_idf = float(idfs.mean()) if len(idfs) else 0.0
             avgdl = float(rows[:, 1].mean()) if n else 1.0
-            self._stats = (version, n, lengths, avgdl or 1.0, mean_idf)
+            norm = self.k1 * (1 - self.b + self.b * lengths / (avgdl or 1.0))
+            self._stats = (version, n, norm, mean_idf)
         return self._stats[1:]
 
     def top_k(self, query: Sequence[str], k: int) -> list[tuple[str, float]]:
         """The ``k`` best ``(chunk id, BM25 score)`` pairs for a tokenised query, best first."""
         with self._lock:
-            n_docs, lengths, avgdl, mean_idf = self._statistics()
-            scores = np.zeros(len(lengths))  # (max rowid + 1,): one slot per doc
-            norm = self.k1 * (1 - self.b + self.b * lengths / avgdl)
+            n_docs, norm, mean_idf = self._statistics()
+            scores = np.zeros(len(norm))  # (max rowid + 1,): one slot per doc
             counts = Counter(query)  # a repeated query word counts again, as in rank_bm25
             for term, (docs, tf) in self._postings(list(counts)).items():
                 idf = math.log(n_docs - len(docs) + 0.5) - math.log(len(docs) + 0.5)

@@ -65,19 +65,23 @@ class KeywordSearcher(_IndexSearcher):
 
     def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
         vector = self.embed(query)
-        return _hits(self.index, self.ranked(query, k, where), vector) or _nothing_found(self.index)
+        ranked = keyword_ranking(self.index, query, k, where)
+        return _hits(self.index, ranked, vector) or _nothing_found(self.index)
 
-    def ranked(self, query: str, n: int, where: Where | None = None) -> list[tuple[str, float]]:
-        """Up to ``n`` ``(chunk id, BM25 score)`` pairs passing ``where``, best first.
 
-        Chroma holds the metadata, so it applies the filter; 4 × ``n`` candidates are scored
-        first so that ``n`` usually survive it.
-        """
-        scored = self.index.keywords.top_k(tokenize(query), 4 * n if where else n)
-        if where:
-            allowed = set(self.index.vectors.filter_ids([id_ for id_, _ in scored], where))
-            scored = [(id_, score) for id_, score in scored if id_ in allowed]
-        return scored[:n]
+def keyword_ranking(
+    index: ChunkIndex, query: str, n: int, where: Where | None = None
+) -> list[tuple[str, float]]:
+    """Up to ``n`` ``(chunk id, BM25 score)`` pairs passing ``where``, best first.
+
+    Chroma holds the metadata, so it applies the filter; 4 × ``n`` candidates are scored first so
+    that ``n`` usually survive it.
+    """
+    scored = index.keywords.top_k(tokenize(query), 4 * n if where else n)
+    if where:
+        allowed = set(index.vectors.filter_ids([id_ for id_, _ in scored], where))
+        scored = [(id_, score) for id_, score in scored if id_ in allowed]
+    return scored[:n]
 
 
 class HybridSearcher(_IndexSearcher):
@@ -86,12 +90,11 @@ class HybridSearcher(_IndexSearcher):
     def __init__(self, index: ChunkIndex, candidates: int = 20, rrf_k: int = 60) -> None:
         super().__init__(index)
         self.candidates, self.rrf_k = candidates, rrf_k
-        self.keywords = KeywordSearcher(index)
 
     def search(self, query: str, k: int = 3, where: Where | None = None) -> list[Hit]:
         vector = self.embed(query)  # (d,): embedded once for both halves
         dense = self.index.vectors.query(vector, self.candidates, where)
-        keyword = self.keywords.ranked(query, self.candidates, where)
+        keyword = keyword_ranking(self.index, query, self.candidates, where)
         rankings = [[hit.chunk.id for hit in dense], [id_ for id_, _ in keyword]]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
         # Only the k winners need their text and cosine; dense ones came with both already.

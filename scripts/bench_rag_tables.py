@@ -1,12 +1,10 @@
 """The README tables of month 4, written from the benchmarks' JSON: figures are copied, not typed.
 
     uv run scripts/bench_rag_tables.py                      # data/runs/bench_rag/metrics.json
-    uv run scripts/bench_rag_tables.py RAG.json --scale SCALE.json
-    uv run scripts/bench_rag_tables.py RAG.json --before OLD_RAG.json --scale SCALE.json \\
-        --scale-before OLD_SCALE.json                       # + the before/after comparison
+    uv run scripts/bench_rag_tables.py RAG.json --scale SCALE.json --answers ANSWERS.json
 
-``scripts/bench_rag.py`` and ``scripts/bench_retrieval_scale.py`` measure and write the JSON; paste
-this script's Markdown into ``packages/m4_genai/README.md`` as it is. Every table names the load
+``scripts/bench_rag.py``, ``bench_rag_answers.py`` and ``bench_retrieval_scale.py`` measure and write
+the JSON; paste this script's Markdown into ``packages/m4_genai/README.md`` as it is. Every table names the load
 average it was measured under: timings depend on it, quality figures do not.
 """
 
@@ -42,51 +40,88 @@ def load_note(results: dict[str, Any]) -> str:
     return f"{results['cpus']} cores, load average {results['load_average']:.1f}"
 
 
-def retrieval_tables(rag: dict[str, Any]) -> list[str]:
-    """Quality and speed per mode, the threshold, indexing, the repository set, end to end."""
-    rows = [
-        [r["mode"], r["hit@1"], r["hit@3"], r["mrr"], r["startup_ms"], r["p50_ms"], r["p95_ms"]]
-        for r in rag["retrieval"]
-    ]
+def ci(row: dict[str, Any], key: str) -> str:
+    """``0.853 [0.77, 0.93]``: the figure and its 95 % bootstrap interval."""
+    low, high = row[f"{key}_ci"]
+    return f"{row[key]:.3f} [{low:.2f}, {high:.2f}]"
+
+
+def quality_table(rows: list[dict[str, Any]]) -> list[str]:
+    """One row per searcher: dev and test side by side, test latency."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        by_name.setdefault(row["searcher"], {})[row["split"]] = row
+    body = [
+        [name, ci(s["dev"], "hit@1"), ci(s["test"], "hit@1"), ci(s["dev"], "hit@3"),
+         ci(s["test"], "hit@3"), s["test"]["mrr"], s["test"]["p50_ms"], s["test"]["p95_ms"]]
+        for name, s in by_name.items()
+    ]  # fmt: skip
+    first = next(iter(by_name.values()))
+    header = [f"searcher (dev n={first['dev']['n']}, test n={first['test']['n']})", "hit@1 dev",
+              "hit@1 test", "hit@3 dev", "hit@3 test", "MRR test", "p50 ms", "p95 ms"]  # fmt: skip
+    return table(header, body)
+
+
+def fusion_table(rows: list[dict[str, Any]]) -> list[str]:
+    body = [[r["candidates"], r["rrf_k"], r["hit@1"], r["hit@3"], r["mrr"]] for r in rows]
+    return table(["candidates per half", "RRF k", "hit@1", "hit@3", "MRR"], body)
+
+
+def latency_table(rows: list[dict[str, Any]]) -> list[str]:
+    body = [[r["searcher"], r["threads"], r["load"], r["p50_ms"], r["p95_ms"]] for r in rows]
+    return table(["searcher", "torch threads", "machine", "p50 ms", "p95 ms"], body)
+
+
+def confusion_table(rows: list[dict[str, Any]]) -> list[str]:
+    body = [[r["group"], r["n"], r["answered"], r["refused"]] for r in rows]
+    return table(["questions", "n", "answered", "refused"], body)
+
+
+def misses(rows: list[dict[str, Any]], searcher: str) -> list[str]:
+    """Dev misses at rank 1 of one searcher (test misses are never listed)."""
+    dev = next(r for r in rows if r["searcher"] == searcher and r["split"] == "dev")
+    return [f"- {m['question']} (want {', '.join(m['want'])}; got {', '.join(m['got'])})"
+            for m in dev["misses@1"]]  # fmt: skip
+
+
+def report(rag: dict[str, Any]) -> list[str]:
+    """Every table of ``bench_rag.py``'s JSON, as Markdown."""
+    config = rag["config"]
+    default = f"{config['mode']}+rerank" if config["rerank"] else config["mode"]
     lines = [
-        f"Retrieval, {rag['questions']} questions over Python's reference sections "
-        f"({rag['index']['chunks']} chunks; {load_note(rag)}; times in ms):",
+        f"Retrieval over Python's reference sections ({rag['index']['chunks']} chunks; "
+        f"{load_note(rag)}); hit@k with 95 % bootstrap intervals, latency on the test questions:",
         "",
-        *table(["mode", "hit@1", "hit@3", "MRR@10", "start-up", "p50", "p95"], rows),
-        "",
-    ]
-    c = rag["calibration"]
-    lines += [
-        f"\"I don't know\" at a best cosine below {c['threshold']}: answerable questions' best "
-        f"cosine ≥ {c['answerable_min']:.3f} (5th percentile {c['answerable_p5']:.3f}), off-topic "
-        f"≤ {c['off_topic_max']:.3f}; {c['answerable_kept']:.0%} of answerable kept, "
-        f"{c['off_topic_refused']:.0%} of off-topic refused.",
-        "",
-        f"Indexing: {rag['index']['chunks']} chunks embedded and written in "
-        f"{rag['index']['seconds']:.0f} s ({rag['index']['chunks_per_s']:.1f} chunks/s).",
+        *quality_table(rag["pydoc"]),
         "",
     ]
     if rag.get("repo"):
-        r = rag["repo"]
-        lines += [
-            f"ask-repo on this repository ({r['questions']} questions, {r['chunks']} chunks, hybrid):",
-            "",
-            *table(["hit@1", "hit@3", "MRR@10"], [[r["hit@1"], r["hit@3"], r["mrr"]]]),
-            "",
-        ]
-    if rag.get("end_to_end"):
-        rows = [
-            [e["question"][:60], e["retrieval_ms"], e["llm_s"], e["tokens"], e["tokens_per_s"]]
-            for e in rag["end_to_end"]
-        ]
-        names = sorted({e.get("model", "") for e in rag["end_to_end"]} - {""})
-        which = f"{', '.join(names)}, " if names else ""
-        lines += [
-            f"End to end with the local model ({which}{load_note(rag)}):",
-            "",
-            *table(["question", "retrieval ms", "generation s", "tokens", "tokens/s"], rows),
-            "",
-        ]
+        answered = rag["repo"]["answered"]
+        lines += [f"ask-repo on this repository ({rag['repo']['chunks']} chunks):", "",
+                  *quality_table(rag["repo"]["rows"]), "",
+                  f"The \"I don't know\" rule answers {answered['test']['answered']:.0%} of the "
+                  f"repository's test questions ({answered['dev']['answered']:.0%} of dev).", ""]  # fmt: skip
+    if rag.get("fusion_dev"):
+        lines += ["Hybrid fusion settings, **dev questions only** (where the choice is made):", "",
+                  *fusion_table(rag["fusion_dev"]), ""]  # fmt: skip
+    if rag.get("latency"):
+        lines += ["Latency beside a CPU hog using 1.5 of the 2 cores:", "",
+                  *latency_table(rag["latency"]), ""]  # fmt: skip
+    a = rag["abstention"]
+    chosen, used = a["chosen_on_dev"], a["configured"]
+    lines += [
+        f'"I don\'t know" before the model: refuse when the best cosine is below '
+        f"{used['min_similarity']} or ≥ {used['max_unknown_share']:.0%} of the question's words "
+        f"appear in no document (chosen on dev: {chosen['min_similarity']} / "
+        f"{chosen['max_unknown_share']:.0%}). Test split:",
+        "",
+        *confusion_table(a["test"]),
+        "",
+        f"Dev misses at rank 1 ({default}):",
+        "",
+        *misses(rag["pydoc"], default),
+        "",
+    ]
     return lines
 
 
@@ -105,42 +140,6 @@ def analogy_table(rag: dict[str, Any]) -> list[str]:
         *table(["a − b + c", "expected", "rank", "top 3"], rows),
         "",
     ]
-
-
-def side_by_side(
-    title: str, before: list[dict[str, Any]], after: list[dict[str, Any]], measures: dict[str, str]
-) -> list[str]:
-    """One row per (mode, measure): the old and the new version's figure."""
-    rows = [
-        [old["mode"], label, old[key], new[key]]
-        for old, new in zip(before, after, strict=True)
-        for key, label in measures.items()
-    ]
-    return [title, "", *table(["mode", "measure", "before", "after"], rows), ""]
-
-
-def before_after_tables(
-    before: dict[str, Any], after: dict[str, Any], scale_before: Any, scale_after: Any
-) -> list[str]:
-    """The same measurements for two versions of the retrieval code, side by side."""
-    lines = side_by_side(
-        f"Golden set ({after['index']['chunks']} chunks), before: {load_note(before)}; "
-        f"after: {load_note(after)}:",
-        before["retrieval"],
-        after["retrieval"],
-        {"hit@3": "hit@3", "mrr": "MRR@10", "startup_ms": "start-up ms",
-         "p50_ms": "p50 ms", "p95_ms": "p95 ms"},
-    )  # fmt: skip
-    if scale_before and scale_after:
-        lines += side_by_side(
-            f"{scale_after['chunks']:,} synthetic chunks, before: {load_note(scale_before)}; "
-            f"after: {load_note(scale_after)}:",
-            scale_before["modes"],
-            scale_after["modes"],
-            {"startup_ms": "start-up ms", "p50_ms": "p50 ms", "p95_ms": "p95 ms",
-             "index_rss_mb": "index memory MB"},
-        )  # fmt: skip
-    return lines
 
 
 def scale_table(scale: dict[str, Any]) -> list[str]:
@@ -162,17 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("rag", nargs="?", type=Path, help="bench_rag.py's metrics.json")
     parser.add_argument("--scale", type=Path, help="bench_retrieval_scale.py's metrics.json")
-    parser.add_argument("--before", type=Path, help="bench_rag.py's JSON of an older version")
-    parser.add_argument("--scale-before", type=Path, help="the same for the scale benchmark")
+    parser.add_argument("--answers", type=Path, help="bench_rag_answers.py's metrics.json")
     args = parser.parse_args(argv)
     read = lambda path: json.loads(path.read_text()) if path else None  # noqa: E731
     rag = read(args.rag or runs_dir("bench_rag") / "metrics.json")
-    scale = read(args.scale)
-    lines = retrieval_tables(rag) + analogy_table(rag)
-    if scale:
-        lines += scale_table(scale)
-    if args.before:
-        lines += before_after_tables(read(args.before), rag, read(args.scale_before), scale)
+    lines = report(rag) + analogy_table(rag)
+    if args.scale:
+        lines += scale_table(read(args.scale))
+    if args.answers:
+        from bench_rag_answers import answers_table  # scripts/ is on sys.path
+
+        lines += answers_table(read(args.answers))
     print("\n".join(lines))
     return 0
 

@@ -10,6 +10,7 @@ from m4_genai.llm import ScriptedChatModel, load_chat_model
 from m4_genai.rag import (
     I_DONT_KNOW,
     MIN_SOURCE_TOKENS,
+    SYSTEM_PROMPT,
     RagConfig,
     answer,
     build_messages,
@@ -53,7 +54,8 @@ def test_prompt_numbers_sources_with_their_citations() -> None:
     assert not truncated
     assert "[1] registry.py:12\nThe registry maps names to files." in user
     assert user.index("[1]") < user.index("[2]") < user.index("[3]") < user.index("Question:")
-    assert "I don't know" in messages[0]["content"]
+    assert "[1], [2]" in messages[0]["content"]
+    assert "I don't know" not in messages[0]["content"]  # the chain refuses before the model
 
 
 def test_answer_passes_the_model_reply_and_sources_through() -> None:
@@ -94,7 +96,10 @@ def test_long_sources_are_fitted_by_the_stated_rule() -> None:
 
 def test_a_source_too_small_to_be_useful_is_dropped_not_cut() -> None:
     config = RagConfig(context_tokens=700, max_new_tokens=50)
-    first = hit("a" * 1530, "a.txt")  # ≈ 515 tokens: fits, leaving < MIN_SOURCE_TOKENS
+    # The budget fit_sources states: context − answer − system prompt − 16 − the question.
+    budget = 700 - 50 - estimate_tokens(SYSTEM_PROMPT) - 16 - estimate_tokens("q")
+    header = estimate_tokens("[1] a.txt:1\n") + 1
+    first = hit("a" * 3 * (budget - header - MIN_SOURCE_TOKENS // 2), "a.txt")  # fits, < 50 left
     blocks, _, truncated = fit_sources("q", [first, hit("b " * 2000, "b.txt")], config)
     assert truncated and len(blocks) == 1 and not blocks[0].endswith("[…]")
     roomier = RagConfig(context_tokens=700 + 3 * MIN_SOURCE_TOKENS, max_new_tokens=50)

@@ -1,8 +1,12 @@
-"""Retrieval quality on the whole golden set: 81 questions over all 79 reference sections.
+"""Retrieval quality and "I don't know" on the golden set, with the real embedder and index.
 
-The README's retrieval figures come from ``scripts/bench_rag.py`` on exactly this corpus and these
-questions; this test re-measures them with the real embedder and index (≈ 600 chunks) and fails
-if a mode falls clearly below them. ``scripts/bench_rag.py`` adds latency and the repository set.
+The README's figures come from ``scripts/bench_rag.py`` on exactly this corpus (Python's 79
+reference sections, ≈ 600 chunks) and these questions. Here:
+
+- every mode on the **dev** split (what the settings were tuned on) must stay near its figures;
+- the default searcher and refusal rule on a fixed **held-out subset** of the test split (every
+  third test question) must stay above floors a few points under what the benchmark measured on
+  that subset: a change that only helps the questions it was tuned on shows up here.
 """
 
 from __future__ import annotations
@@ -10,14 +14,16 @@ from __future__ import annotations
 import pytest
 
 from m4_genai.golden import (
-    calibrate,
+    confusion,
+    gather,
     load_golden,
     rankings,
     score_rankings,
     write_pydoc_corpus,
 )
+from m4_genai.golden.calibrate import Rule
 from m4_genai.rag import RagConfig
-from m4_genai.retrieval import ChunkIndex, default_embedder, index_files, make_searcher
+from m4_genai.retrieval import ChunkIndex, Searcher, default_embedder, index_files, make_searcher
 
 pytestmark = pytest.mark.slow
 
@@ -31,23 +37,46 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> ChunkIndex:
     return index
 
 
-# Floors a few points under the figures measured by bench_rag.py (README): dense 0.864,
-# BM25 0.802, hybrid 0.938 hit@3 on these 81 questions.
+@pytest.fixture(scope="module")
+def default_searcher(index: ChunkIndex) -> Searcher:
+    config = RagConfig()
+    return make_searcher(index, config.mode, config.rerank, config.candidates)
+
+
+# Floors a few points under bench_rag.py's dev figures (README): dense 0.864, BM25 0.802,
+# hybrid 0.938 hit@3 on the 81 dev questions.
 @pytest.mark.parametrize(("mode", "floor"), [("dense", 0.83), ("bm25", 0.77), ("hybrid", 0.90)])
-def test_hit_at_3_on_the_golden_set(index: ChunkIndex, mode: str, floor: float) -> None:
-    questions = load_golden("pydoc_topics")
-    scores = score_rankings(questions, rankings(make_searcher(index, mode), questions))
+def test_hit_at_3_on_the_dev_split(index: ChunkIndex, mode: str, floor: float) -> None:
+    questions = load_golden("pydoc_topics", "dev")
+    scores = score_rankings(questions, rankings(make_searcher(index, mode), questions, k=3))
     assert scores.hit_at_3 >= floor, scores.ranks
-    assert scores.mrr >= floor - 0.12
 
 
-def test_the_threshold_keeps_answerable_and_refuses_off_topic(index: ChunkIndex) -> None:
-    searcher = make_searcher(index, RagConfig().mode)
-    result = calibrate(
-        searcher,
-        load_golden("pydoc_topics"),
-        load_golden("unanswerable"),
-        RagConfig().min_similarity,
+def test_the_default_searcher_on_held_out_questions(default_searcher: Searcher) -> None:
+    held_out = load_golden("pydoc_topics", "test")[::3]
+    scores = score_rankings(held_out, rankings(default_searcher, held_out, k=3))
+    assert scores.hit_at_1 >= HELD_OUT_FLOORS["hit@1"], scores.ranks
+    assert scores.hit_at_3 >= HELD_OUT_FLOORS["hit@3"], scores.ranks
+
+
+def test_the_refusal_rule_on_held_out_questions(default_searcher: Searcher) -> None:
+    config = RagConfig()
+    rule = Rule(config.min_similarity, config.max_unknown_share)
+    unanswerable = load_golden("unanswerable", "test")
+    rows = confusion(
+        rule,
+        gather(default_searcher, load_golden("pydoc_topics", "test")[::3]),
+        {
+            "near": gather(default_searcher, [q for q in unanswerable if q.kind == "near"]),
+            "far": gather(default_searcher, [q for q in unanswerable if q.kind == "far"]),
+        },
     )
-    assert result.answerable_kept >= 0.97, result.summary()
-    assert result.off_topic_refused >= 0.95, result.summary()
+    shares = {row["group"]: row for row in rows}
+    assert shares["answerable"]["answered"] >= HELD_OUT_FLOORS["answered"], rows
+    assert shares["near"]["refused"] >= HELD_OUT_FLOORS["near refused"], rows
+    assert shares["far"]["refused"] == 1.0, rows
+
+
+HELD_OUT_FLOORS = {"hit@1": 0.64, "hit@3": 0.72, "answered": 0.84, "near refused": 0.76}
+"""Two questions under what the defaults scored on this subset when the floors were set: hit@1
+0.72 and hit@3 0.80 on 25 questions, 92 % answered, 83 % of the 30 near-topic refused."""

@@ -58,7 +58,7 @@ def run(
         resolve_repo(config.repo), default_embedder(), config.index, progress, config.only
     )
     model = model or load_chat_model(config.llm)
-    searcher = make_searcher(index, config.mode)
+    searcher = make_searcher(index, config.mode, config.rerank, config.candidates)
     return AnswerResult(config.question, answer(config.question, searcher, model, config), stats)
 
 

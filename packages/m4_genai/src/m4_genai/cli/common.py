@@ -53,7 +53,10 @@ def add_answer_flags(parser: RunParser) -> None:
     parser.add_field("time_budget")
     parser.add_field("mode")
     parser.add_field("k", "-k")
+    parser.add_field("rerank")
+    parser.add_field("candidates")
     parser.add_field("min_similarity")
+    parser.add_field("max_unknown_share")
     parser.add_field("context_tokens")
     parser.add_field("index")
     parser.add_llm_server_flags()
@@ -83,6 +86,7 @@ class AnswerResult:
             "question": self.question,
             "answer": result.text,
             "answered_by_model": result.answered,
+            "refusal": result.refusal,
             "sources": [hit.chunk.citation for hit in result.hits],
             "similarities": [round(hit.similarity, 4) for hit in result.hits],
             "retrieval_seconds": round(result.retrieval_seconds, 4),
@@ -133,4 +137,4 @@ def print_answer(result: AnswerResult) -> None:
             f"({chat.tokens_per_second:.1f} tokens/s decoding)[/dim]"
         )
     else:
-        console.print("[dim]no model asked: no source was similar enough[/dim]")
+        console.print(f"[dim]no model asked: {escape(answer.refusal)}[/dim]")

@@ -101,7 +101,9 @@ def run_index(config: IndexConfig, progress: bool = True) -> IndexStats:
 
 def run_ask(config: AskConfig, model: ChatModel | None = None) -> AnswerResult:
     """Answer ``config.question`` from the index (EmptyIndexError when nothing was indexed yet)."""
-    searcher = make_searcher(open_index(config.index, config.chroma_url), config.mode)
+    searcher = make_searcher(
+        open_index(config.index, config.chroma_url), config.mode, config.rerank, config.candidates
+    )
     model = model or load_chat_model(config.llm)
     return AnswerResult(config.question, answer(config.question, searcher, model, config))
 

@@ -6,8 +6,8 @@ items to tune prompts on, four ``test`` items to report):
 - ``tool``: three typed tools are offered (``suite_tools.py``: ``convert_units``,
   ``percent_of``, ``days_between``); right = the model called the expected tool with arguments
   that validate and equal the expected ones (numbers to 1e-9, strings exactly).
-- ``cite``: three numbered sources in month 4's RAG prompt (``rag.SYSTEM_PROMPT``), one of which
-  answers; right = the reply cites that source and no other, contains the key fact and does not
+- ``cite``: three numbered sources in a RAG prompt that allows "I don't know"
+  (``CITE_OR_REFUSE_PROMPT``), one of which answers; right = the reply cites that source and no other, contains the key fact and does not
   abstain.
 - ``abstain``: the same prompt, but no source answers; right = the reply says "I don't know".
 - ``code``: a short function; right = the reply's code passes hidden asserts in a fresh,
@@ -36,7 +36,15 @@ from m4_genai.errors import LLMError
 from m4_genai.golden.code_runner import run_python
 from m4_genai.golden.suite_tools import TOOLS
 from m4_genai.llm.base import ChatModel, ChatResult, Message, ToolCall
-from m4_genai.rag import I_DONT_KNOW, SYSTEM_PROMPT
+from m4_genai.rag import I_DONT_KNOW
+
+CITE_OR_REFUSE_PROMPT = (
+    "You answer questions using only the numbered sources below. Cite the sources you use "
+    "as [1], [2], ... after the sentence they support. If the sources do not contain the "
+    f'answer, reply exactly "{I_DONT_KNOW}"'
+)
+"""Can the model both cite and refuse when told to? (The RAG chain itself refuses before the
+model instead: small models told they may refuse do so too often; see ``rag.py``.)"""
 
 Kind = Literal["tool", "cite", "abstain", "code", "math"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -84,7 +92,10 @@ def messages_for(item: SuiteItem) -> list[Message]:
     if item.kind in ("cite", "abstain"):
         blocks = [f"[{n}] {s['title']}\n{s['text']}" for n, s in enumerate(item.sources, 1)]
         user = "Sources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {item.prompt}\nAnswer:"
-        return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+        return [
+            {"role": "system", "content": CITE_OR_REFUSE_PROMPT},
+            {"role": "user", "content": user},
+        ]
     suffix = {"code": CODE_INSTRUCTION, "math": MATH_INSTRUCTION}.get(item.kind)
     return [{"role": "user", "content": f"{item.prompt}\n{suffix}" if suffix else item.prompt}]
 

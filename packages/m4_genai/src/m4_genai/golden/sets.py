@@ -2,13 +2,21 @@
 
 Files (JSON Lines, one question per line):
 
-- ``pydoc_topics.jsonl``: 81 hand-written, paraphrased questions over Python's language reference
+- ``pydoc_topics.jsonl``: hand-written, paraphrased questions over Python's language reference
   as shipped offline in ``pydoc_data.topics`` (79 sections). ``topic`` is the section written by
   hand; ``sources`` (derived by ``python -m m4_genai.golden.build``) adds every section that
   contains that section's text verbatim (``for`` is repeated inside ``compound``, ...), since
   retrieving either one retrieves the answer.
 - ``repo_code.jsonl``: questions about this repository's code for ``ask-repo``; sources are paths.
-- ``unanswerable.jsonl``: off-topic questions, to calibrate the "I don't know" threshold.
+- ``unanswerable.jsonl``: questions the Python reference does not answer, to calibrate "I don't
+  know". ``kind`` says how close they come: ``near`` (programming, but other languages, tools,
+  libraries or algorithms), ``adversarial`` (the corpus's rare words, asking what it does not say)
+  or ``far`` (bread, football).
+
+**Every question belongs to one split, fixed in the file.** ``dev`` questions are for tuning
+(retrieval settings, fusion, the abstention rule) and for reading misses; ``test`` questions only
+report, and were written apart from the tuning: a setting chosen on the questions that score it
+looks better than it is. The test questions were assigned by a seeded draw, stratified by ``kind``.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 FILES = ("pydoc_topics", "repo_code", "unanswerable")
+SPLITS = ("dev", "test")
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,10 @@ class GoldenQuestion:
     """Acceptable sources (file names relative to the indexed folder); empty = unanswerable."""
     topic: str = ""
     also: tuple[str, ...] = field(default=())
+    split: str = "dev"
+    """``dev`` (tune on it) or ``test`` (report on it)."""
+    kind: str = ""
+    """For unanswerable questions: ``near``, ``adversarial`` or ``far``."""
 
 
 def golden_path(name: str) -> Path:
@@ -38,8 +51,10 @@ def golden_path(name: str) -> Path:
     return Path(str(resources.files("m4_genai.golden").joinpath(f"{name}.jsonl")))
 
 
-def load_golden(name: str = "pydoc_topics") -> list[GoldenQuestion]:
-    """Read one golden file into ``GoldenQuestion``s."""
+def load_golden(name: str = "pydoc_topics", split: str | None = None) -> list[GoldenQuestion]:
+    """Read one golden file into ``GoldenQuestion``s: all of them, or one ``split``."""
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; choose from {SPLITS}")
     questions = []
     for line in golden_path(name).read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -52,6 +67,8 @@ def load_golden(name: str = "pydoc_topics") -> list[GoldenQuestion]:
                 sources=tuple(row.get("sources", ())),
                 topic=row.get("topic", ""),
                 also=tuple(row.get("also", ())),
+                split=row["split"],
+                kind=row.get("kind", ""),
             )
         )
-    return questions
+    return [q for q in questions if split is None or q.split == split]

@@ -2,7 +2,7 @@
 
     files ──documents──▶ chunks ──embedder──▶ ChunkIndex (Chroma vectors + BM25 keywords)
                                                    │
-                          question ──make_searcher(index, mode)──▶ hits (chunk, score, cosine)
+                          question ──make_searcher(index, mode[, rerank])──▶ hits (chunk, score, cosine)
 
 Months 5 and 6 import from here (and from ``llm``, ``rag``, ``golden``), never from ``cli`` or
 ``lessons``.
@@ -15,11 +15,13 @@ from m4_genai.retrieval.index import ChunkIndex
 from m4_genai.retrieval.indexing import IndexStats, index_files
 from m4_genai.retrieval.keyword_index import KeywordIndex
 from m4_genai.retrieval.repo import index_repo, repo_files, resolve_repo
+from m4_genai.retrieval.rerank import LateInteractionReranker, Reranker, RerankingSearcher
 from m4_genai.retrieval.search import (
     MODES,
     DenseSearcher,
     HybridSearcher,
     KeywordSearcher,
+    KnowsVocabulary,
     Mode,
     Searcher,
     make_searcher,
@@ -37,7 +39,11 @@ __all__ = [
     "IndexStats",
     "KeywordIndex",
     "KeywordSearcher",
+    "KnowsVocabulary",
+    "LateInteractionReranker",
     "Mode",
+    "Reranker",
+    "RerankingSearcher",
     "Searcher",
     "SentenceTransformerEmbedder",
     "VectorStore",

@@ -158,6 +158,20 @@ class KeywordIndex:
         with self._lock:
             return {row[0] for row in self._db.execute("SELECT id FROM docs")}
 
+    def vocabulary_size(self) -> int:
+        """Distinct terms in the index."""
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM postings").fetchone()[0])
+
+    def known_terms(self, terms: Sequence[str]) -> set[str]:
+        """Which of ``terms`` occur in at least one indexed chunk (one indexed lookup)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT term FROM postings WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(terms)),),
+            )
+            return {row[0] for row in rows}
+
     def _statistics(self) -> tuple[int, np.ndarray, float]:
         """N, each doc's length normaliser ``k1 · (1 − b + b · |D| / avgdl)`` by rowid, and the
         mean idf: query-independent, so computed once and re-read only after a change."""

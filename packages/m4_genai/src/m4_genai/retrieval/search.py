@@ -36,6 +36,15 @@ class Searcher(Protocol):
         ...
 
 
+@runtime_checkable
+class KnowsVocabulary(Protocol):
+    """A searcher that can tell which words its documents use (the index-backed ones can)."""
+
+    def vocabulary_size(self) -> int: ...
+
+    def unknown_words(self, query: str) -> list[str]: ...
+
+
 class _IndexSearcher:
     """What the three searchers share: the index, and the question embedded once."""
 
@@ -50,6 +59,17 @@ class _IndexSearcher:
             _nothing_found(self.index)
             self._checked = True
         return self.index.embedder.embed([query])[0]
+
+    def vocabulary_size(self) -> int:
+        """Distinct (stemmed) words in the indexed chunks."""
+        return self.index.keywords.vocabulary_size()
+
+    def unknown_words(self, query: str) -> list[str]:
+        """The question's content words (stemmed) that no indexed chunk contains: "docker" or
+        "kotlin" asked of Python's reference. Evidence for "I don't know" (``abstention.py``)."""
+        words = list(dict.fromkeys(tokenize(query)))
+        known = self.index.keywords.known_terms(words)
+        return [w for w in words if w not in known]
 
 
 class DenseSearcher(_IndexSearcher):
@@ -102,12 +122,21 @@ class HybridSearcher(_IndexSearcher):
         return _hits(self.index, fused, vector, known) or _nothing_found(self.index)
 
 
-def make_searcher(index: ChunkIndex, mode: str = "hybrid") -> Searcher:
-    """The searcher for ``mode`` ("dense", "bm25" or "hybrid"): the one place a mode is chosen."""
+def make_searcher(
+    index: ChunkIndex, mode: str = "hybrid", rerank: bool = False, candidates: int = 5
+) -> Searcher:
+    """The searcher for ``mode`` ("dense", "bm25" or "hybrid"), optionally reranking its top
+    ``candidates`` (``rerank.py``): the one place a mode becomes a searcher."""
     searchers = {"dense": DenseSearcher, "bm25": KeywordSearcher, "hybrid": HybridSearcher}
     if mode not in searchers:
         raise GenAIError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
-    return searchers[mode](index)
+    searcher = searchers[mode](index)
+    if not rerank:
+        return searcher
+    # Imported here: rerank.py builds on this module's Searcher protocol.
+    from m4_genai.retrieval.rerank import LateInteractionReranker, RerankingSearcher
+
+    return RerankingSearcher(searcher, LateInteractionReranker(index.embedder), candidates)
 
 
 def _nothing_found(index: ChunkIndex) -> list[Hit]:

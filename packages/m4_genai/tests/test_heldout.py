@@ -93,6 +93,15 @@ def test_a_small_vocabulary_is_no_evidence_and_the_cosine_decides_alone() -> Non
     assert gather_evidence("write a small function", hits, large).unknown == ("write", "small")
 
 
+def test_the_askers_own_names_in_backticks_are_not_judged() -> None:
+    hits = [hit("UnboundLocalError is raised when a local is read before assignment.")]
+    searcher = VocabularySearcher(hits, {"unboundlocalerror", "rais"})
+    evidence = gather_evidence(
+        "why is UnboundLocalError raised in `tick_counter()`?", hits, searcher
+    )
+    assert evidence.unknown == () and evidence.words == 2
+
+
 def test_the_keyword_index_knows_its_words(tmp_path: Path) -> None:
     index = KeywordIndex(tmp_path / "k.sqlite3")
     index.add([Chunk("coroutines suspend at await", "a.txt"), Chunk("await again", "b.txt")])

@@ -43,9 +43,9 @@ def default_searcher(index: ChunkIndex) -> Searcher:
     return make_searcher(index, config.mode, config.rerank, config.candidates)
 
 
-# Floors a few points under bench_rag.py's dev figures (README): dense 0.864, BM25 0.802,
-# hybrid 0.938 hit@3 on the 81 dev questions.
-@pytest.mark.parametrize(("mode", "floor"), [("dense", 0.83), ("bm25", 0.77), ("hybrid", 0.90)])
+# Floors a few points under bench_rag.py's dev figures (README): dense 0.841, BM25 0.770,
+# hybrid 0.881 hit@3 on the 126 dev questions.
+@pytest.mark.parametrize(("mode", "floor"), [("dense", 0.80), ("bm25", 0.73), ("hybrid", 0.84)])
 def test_hit_at_3_on_the_dev_split(index: ChunkIndex, mode: str, floor: float) -> None:
     questions = load_golden("pydoc_topics", "dev")
     scores = score_rankings(questions, rankings(make_searcher(index, mode), questions, k=3))
@@ -77,6 +77,6 @@ def test_the_refusal_rule_on_held_out_questions(default_searcher: Searcher) -> N
     assert shares["far"]["refused"] == 1.0, rows
 
 
-HELD_OUT_FLOORS = {"hit@1": 0.64, "hit@3": 0.72, "answered": 0.84, "near refused": 0.76}
+HELD_OUT_FLOORS = {"hit@1": 0.64, "hit@3": 0.72, "answered": 0.92, "near refused": 0.60}
 """Two questions under what the defaults scored on this subset when the floors were set: hit@1
-0.72 and hit@3 0.80 on 25 questions, 92 % answered, 83 % of the 30 near-topic refused."""
+0.72 and hit@3 0.80 on 25 questions, 100 % answered, 67 % of the 30 near-topic refused."""

@@ -16,6 +16,9 @@ What neither test catches, a question that uses the corpus's own words to ask wh
 say ("who proposed the walrus operator?"), is left to the model, which is told to reply
 "I don't know." when its sources do not contain the answer.
 
+Words inside backticks are left out of the second test: they are usually the asker's own names
+(`key_fn`, `Basket`, `widget`), which say nothing about what the documents cover.
+
 The second test needs a vocabulary to judge by: in a handful of pages, "write" or "small" may
 simply never occur. Below ``MIN_VOCABULARY`` distinct words (Python's reference has ≈ 2,800) no
 word counts as unknown and the cosine decides alone; ``max_unknown_share`` = 1 turns the test off.
@@ -23,12 +26,14 @@ word counts as unknown and the cosine decides alone; ``max_unknown_share`` = 1 t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from m4_genai.retrieval.bm25 import tokenize
 from m4_genai.retrieval.chunks import Hit
 from m4_genai.retrieval.search import KnowsVocabulary, Searcher
 
+CODE_SPAN = re.compile(r"`[^`]*`")
 MIN_VOCABULARY = 1000
 """Distinct indexed words below which absent words are not evidence (see the module docstring)."""
 
@@ -50,15 +55,16 @@ class Evidence:
 
 
 def gather_evidence(question: str, hits: list[Hit], searcher: Searcher) -> Evidence:
-    """Evidence for ``question`` from its retrieved ``hits``. No word is unknown for a searcher
-    without a keyword index, or with fewer than ``MIN_VOCABULARY`` words in it."""
+    """Evidence for ``question`` from its retrieved ``hits``. Words in backticks are not judged;
+    none is unknown for a searcher without a keyword index or with < ``MIN_VOCABULARY`` words."""
+    prose = CODE_SPAN.sub(" ", question)
     unknown: tuple[str, ...] = ()
     if isinstance(searcher, KnowsVocabulary) and searcher.vocabulary_size() >= MIN_VOCABULARY:
-        unknown = tuple(searcher.unknown_words(question))
+        unknown = tuple(searcher.unknown_words(prose))
     return Evidence(
         best_similarity=max((hit.similarity for hit in hits), default=-1.0),
         unknown=unknown,
-        words=len(set(tokenize(question))),
+        words=len(set(tokenize(prose))),
     )
 
 

@@ -16,7 +16,11 @@ Files (JSON Lines, one question per line):
 **Every question belongs to one split, fixed in the file.** ``dev`` questions are for tuning
 (retrieval settings, fusion, the abstention rule) and for reading misses; ``test`` questions only
 report, and were written apart from the tuning: a setting chosen on the questions that score it
-looks better than it is. The test questions were assigned by a seeded draw, stratified by ``kind``.
+looks better than it is. The test questions were written in one round by someone who tuned
+nothing: all of ``pydoc-t*``, and a seeded draw (stratified by ``kind``) of ``repo-t*`` and
+``none-n*``, whose rest joined dev. A second round written the same way (``pydoc-f*``,
+``none-f*``) joined dev after the first test results had been read, so that the abstention rule
+is chosen on questions that look like the users' (their own code in backticks, informal words).
 """
 
 from __future__ import annotations

@@ -107,6 +107,8 @@ def test_the_keyword_index_knows_its_words(tmp_path: Path) -> None:
     index.add([Chunk("coroutines suspend at await", "a.txt"), Chunk("await again", "b.txt")])
     assert index.vocabulary_size() == 5  # coroutin, suspend, await, again and "txt" (the path)
     assert index.known_terms(["await", "kotlin", "coroutin"]) == {"await", "coroutin"}
+    index.add([Chunk("kotlin", "c.txt")])  # the cached count follows a change
+    assert index.vocabulary_size() == 6
 
 
 def test_refusal_reasons_name_the_failed_test() -> None:

@@ -77,6 +77,8 @@ class KeywordIndex:
         self._db.executescript(SCHEMA)
         self._stats: tuple[int, int, np.ndarray, float] | None = None
         """Cached (version, N, each doc's length normaliser by rowid, mean idf)."""
+        self._vocabulary: tuple[int, int] | None = None
+        """Cached (version, distinct terms): "I don't know" asks on every question."""
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -159,9 +161,13 @@ class KeywordIndex:
             return {row[0] for row in self._db.execute("SELECT id FROM docs")}
 
     def vocabulary_size(self) -> int:
-        """Distinct terms in the index."""
+        """Distinct terms in the index: counted once, again only after a change (a full scan)."""
         with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM postings").fetchone()[0])
+            version = self._version()
+            if self._vocabulary is None or self._vocabulary[0] != version:
+                count = int(self._db.execute("SELECT COUNT(*) FROM postings").fetchone()[0])
+                self._vocabulary = (version, count)
+            return self._vocabulary[1]
 
     def known_terms(self, terms: Sequence[str]) -> set[str]:
         """Which of ``terms`` occur in at least one indexed chunk (one indexed lookup)."""
@@ -172,12 +178,14 @@ class KeywordIndex:
             )
             return {row[0] for row in rows}
 
+    def _version(self) -> int:
+        """A number that changes whenever this connection or another one writes the file."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0]) + self._db.total_changes
+
     def _statistics(self) -> tuple[int, np.ndarray, float]:
         """N, each doc's length normaliser ``k1 · (1 − b + b · |D| / avgdl)`` by rowid, and the
         mean idf: query-independent, so computed once and re-read only after a change."""
-        version = (
-            int(self._db.execute("PRAGMA data_version").fetchone()[0]) + self._db.total_changes
-        )
+        version = self._version()
         if self._stats is None or self._stats[0] != version:
             rows = np.array(
                 self._db.execute("SELECT doc, length FROM docs").fetchall(), dtype=float

@@ -13,8 +13,8 @@ Two pieces of evidence, both free once the chunks are retrieved:
 A question is refused if either test fails. Both thresholds are chosen on the golden set's *dev*
 questions and reported on its *test* questions (``golden/calibrate.py``, ``scripts/bench_rag.py``).
 What neither test catches, a question that uses the corpus's own words to ask what it does not
-say ("who proposed the walrus operator?"), is left to the model, which is told to reply
-"I don't know." when its sources do not contain the answer.
+say ("who proposed the walrus operator?"), reaches the model, which is not invited to refuse
+(``rag.SYSTEM_PROMPT`` says why): the README measures how often that happens.
 
 Words inside backticks are left out of the second test: they are usually the asker's own names
 (`key_fn`, `Basket`, `widget`), which say nothing about what the documents cover.

@@ -7,7 +7,8 @@ that evidence for golden questions, picks the two thresholds on the *dev* split,
 what a rule does on any split:
 
 - ``choose_rule``: among rules that still answer ≥ ``min_answered`` of the answerable questions,
-  the one that refuses the most near-topic unanswerable ones (ties: the loosest such rule);
+  the one that refuses the most near-topic unanswerable ones (ties: the highest unknown-word
+  share, and the cosine bar in the middle of the tied range);
 - ``confusion``: answered / refused for answerable questions and for each kind of unanswerable
   one (near, adversarial, far), the table the README prints for the test split.
 

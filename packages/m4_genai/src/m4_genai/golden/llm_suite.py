@@ -33,6 +33,7 @@ from importlib import resources
 from typing import Any, Literal, get_args
 
 from m4_genai.errors import LLMError
+from m4_genai.golden.answers import cited_numbers
 from m4_genai.golden.code_runner import run_python
 from m4_genai.golden.suite_tools import TOOLS
 from m4_genai.llm.base import ChatModel, ChatResult, Message, ToolCall
@@ -116,7 +117,6 @@ def perfect_reply(item: SuiteItem) -> str | ToolCall:
 
 # ---------- scoring: (right?, why) ------------------------------------------------------------
 
-CITATION = re.compile(r"\[(\d+)\]")
 NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n(.*?)(?:```|$)", re.DOTALL)
 
@@ -171,7 +171,7 @@ def score_text(item: SuiteItem, text: str) -> tuple[bool, str]:
     if item.kind == "abstain":
         return abstains(text), "abstained" if abstains(text) else f"answered: {text[:80]!r}"
     if item.kind == "cite":
-        cited = sorted({int(n) for n in CITATION.findall(text)})
+        cited = sorted(cited_numbers(text))
         fact = states(text, item.expect["contains"])
         right = cited == [item.expect["source"]] and fact and not abstains(text)
         return (

@@ -96,6 +96,11 @@ def test_tool_prompt_lists_tools_with_their_arguments() -> None:
     prompt = tool_system_prompt([ADD])
     assert '{"tool": "<name>", "arguments": {<arguments as JSON>}}' in prompt
     assert "- add(a: number, b: number): Add two numbers." in prompt
+    assert "answer normally" in prompt and '{"answer"' not in prompt
+    # Under a grammar the reply must be JSON: the model is told the answer's JSON form too.
+    assert 'reply {"answer": "<your answer>"} instead' in tool_system_prompt(
+        [ADD], constrained=True
+    )
 
 
 def test_parse_tool_calls_finds_json_amid_chatter_and_ignores_unknown_tools() -> None:

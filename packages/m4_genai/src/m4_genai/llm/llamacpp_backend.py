@@ -210,7 +210,7 @@ class LlamaCppChatModel:
         on_text: Any = None,
     ) -> dict[str, Any]:  # fmt: skip
         schema = tool_reply_schema(tools) if tools else opts.get("response_format")
-        messages = to_protocol_messages(messages, tools)
+        messages = to_protocol_messages(messages, tools, constrained=bool(tools))
         request = self._request(messages, opts, schema)
         state = self._run(request, opts["time_budget_s"], on_text)
         if state.get("error", {}).get("type") == "exceed_context_size_error":

@@ -24,9 +24,14 @@ from m4_genai.llm.tools import as_tools
 
 PROTOCOL = """You can call tools. To call one, reply with ONLY a JSON object on one line, like
 {{"tool": "<name>", "arguments": {{<arguments as JSON>}}}}
-and nothing else. You will then get the tool's result. If no tool is needed, answer normally.
+and nothing else. You will then get the tool's result. {answer}
 Tools:
 {tools}"""
+FREE_ANSWER = "If no tool is needed, answer normally."
+JSON_ANSWER = """When no tool is needed (you can answer, or a tool's result gave you what you need), \
+reply {"answer": "<your answer>"} instead."""
+"""A reply constrained to JSON (the local backend's grammar) must be told the answer's JSON form,
+or the only form it knows is a tool call, and it calls tools until its budget runs out."""
 
 
 def describe_tools(tools: Sequence[ToolSpec]) -> str:
@@ -39,9 +44,11 @@ def describe_tools(tools: Sequence[ToolSpec]) -> str:
     return "\n".join(lines)
 
 
-def tool_system_prompt(tools: Sequence[ToolSpec]) -> str:
-    """The protocol text to add to the system prompt when ``tools`` are offered."""
-    return PROTOCOL.format(tools=describe_tools(tools))
+def tool_system_prompt(tools: Sequence[ToolSpec], constrained: bool = False) -> str:
+    """The protocol text to add to the system prompt when ``tools`` are offered; ``constrained``
+    when the reply is held to ``structured.tool_reply_schema`` (tool call or ``{"answer": ...}``)."""
+    answer = JSON_ANSWER if constrained else FREE_ANSWER
+    return PROTOCOL.format(tools=describe_tools(tools), answer=answer)
 
 
 def _json_objects(text: str) -> list[Any]:
@@ -77,7 +84,7 @@ def parse_tool_calls(text: str, tools: Sequence[ToolSpec]) -> list[ToolCall]:
 
 
 def to_protocol_messages(
-    messages: list[Message], tools: Sequence[ToolSpec] | None
+    messages: list[Message], tools: Sequence[ToolSpec] | None, constrained: bool = False
 ) -> list[Message]:
     """Rewrite a conversation for a model that only knows system/user/assistant turns.
 
@@ -95,7 +102,7 @@ def to_protocol_messages(
             content = f"Result of tool call {message.get('tool_call_id', '')}: {content}"
         out.append({"role": role, "content": content})
     if tools:
-        protocol = tool_system_prompt(tools)
+        protocol = tool_system_prompt(tools, constrained)
         if out and out[0]["role"] == "system":
             out[0] = {"role": "system", "content": f"{out[0]['content']}\n\n{protocol}"}
         else:

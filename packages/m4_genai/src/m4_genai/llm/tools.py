@@ -79,6 +79,12 @@ class Tool:
         spec = {"name": self.name, "description": self.description, "parameters": self.parameters}
         return {"type": "function", "function": spec}
 
+    def __call__(self, **arguments: Any) -> Any:
+        """Call the function behind the spec, arguments checked first (a tool stays a function)."""
+        if self.function is None:
+            raise LLMError(f"tool {self.name} is only a spec: there is no function to call")
+        return self.function(**self.validate(arguments))
+
     def validate(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """The arguments checked (and converted: ``"3"`` → 3 for an int) against the signature.
 

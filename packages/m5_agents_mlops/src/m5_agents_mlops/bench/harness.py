@@ -1,0 +1,193 @@
+"""The tool-use benchmark: tasks with exact answers, a scorer, and an oracle that proves the harness.
+
+``tasks.jsonl`` holds tasks written for this project, each answerable only with the tools:
+arithmetic that needs the calculator, questions about the bundled SQLite database (Titanic,
+MovieLens), look-ups in the Python reference, and tasks that need two tools in turn. Every task
+has an exact answer (a number with a tolerance, or a word) and an *oracle plan*: the tool calls a
+perfect agent would make. ``OracleModel`` plays those plans through the real agent loop and real
+tools; it must score 100 %, which proves the tasks are solvable, the tools work and the scorer
+accepts a right answer. Then real models run the same tasks, and their score means something.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from m4_genai.errors import LLMError
+from m4_genai.llm import ChatModel, ChatResult, Message, Tool, ToolCall
+from m5_agents_mlops.agent import Agent, Budget, Channel
+
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One benchmark task: a question, its exact answer, and the oracle's tool calls."""
+
+    id: str
+    split: str
+    """``dev`` (prompts and settings are tuned on these) or ``test`` (reported, never tuned on)."""
+    kind: str
+    question: str
+    answer: str | float
+    oracle: tuple[dict[str, Any], ...]
+    tolerance: float = 0.0
+    """For numeric answers: how far off a number may be (0 means exactly, for counts)."""
+
+    @property
+    def numeric(self) -> bool:
+        return isinstance(self.answer, int | float)
+
+
+def load_tasks(split: str | None = None) -> list[Task]:
+    """The benchmark tasks shipped with the package (only ``split``'s when given)."""
+    text = resources.files("m5_agents_mlops.bench").joinpath("tasks.jsonl").read_text("utf-8")
+    tasks = []
+    for line in text.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            row["oracle"] = tuple(row["oracle"])
+            tasks.append(Task(**row))
+    return [task for task in tasks if split is None or task.split == split]
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in ``text`` (``1,309`` is one number)."""
+    return [float(match.replace(",", "")) for match in NUMBER.findall(text)]
+
+
+def is_correct(task: Task, answer: str | None) -> bool:
+    """A numeric answer is right if any number in the reply is within the tolerance; a word answer
+    if it appears in the reply as a whole word (case-insensitive)."""
+    if not answer:
+        return False
+    if task.numeric:
+        expected = float(task.answer)
+        tolerance = max(task.tolerance, 1e-9 * max(1.0, abs(expected)))
+        return any(math.isclose(n, expected, abs_tol=tolerance) for n in numbers_in(answer))
+    word = re.escape(str(task.answer))
+    return re.search(rf"(?<![\w]){word}(?![\w])", answer, re.IGNORECASE) is not None
+
+
+def result_value(content: str) -> str:
+    """The value an oracle carries from a tool result to the next call: the first number of the
+    result's first data row (SQL results) or of the text (the calculator)."""
+    rows = content.splitlines()
+    data = rows[1:] if len(rows) > 1 and not numbers_in(rows[0]) else rows
+    found = numbers_in("\n".join(data))
+    if not found:
+        raise ValueError(f"no number in tool result {content[:200]!r}")
+    return repr(found[0])
+
+
+class OracleModel:
+    """A ChatModel that plays each task's oracle plan: one tool call per step, then the answer.
+
+    Later calls may use earlier results: ``{1}`` in an argument is the value of result 1. The
+    final reply is the task's answer only if the tool results support it (the number or the word
+    appears in them); otherwise ``unsupported``, which the scorer marks wrong.
+    """
+
+    name = "oracle"
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        self.tasks = {task.question: task for task in tasks}
+
+    def chat(
+        self, messages: list[Message], tools: Sequence[Any] | None = None, **opts: Any
+    ) -> ChatResult:
+        question = next(m["content"] for m in messages if m["role"] == "user")
+        task = self.tasks[question]
+        results = [m["content"] for m in messages if m["role"] == "tool"]
+        step = len(results)
+        if step < len(task.oracle):
+            planned = task.oracle[step]
+            values = [result_value(result) for result in results]
+            arguments = {k: fill(v, values) for k, v in planned["arguments"].items()}
+            call = ToolCall(f"oracle_{step}", planned["tool"], arguments)
+            return ChatResult("", [call], finish_reason="tool_calls", model=self.name)
+        supported = is_correct(task, "\n".join(results))
+        return ChatResult(str(task.answer) if supported else "unsupported", model=self.name)
+
+    def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
+        yield self.chat(messages, **opts).text
+
+
+def fill(value: Any, values: list[str]) -> Any:
+    """``"{1} * 3"`` with result 1's value put in; non-strings pass through."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\{(\d+)\}", lambda match: values[int(match.group(1)) - 1], value)
+
+
+@dataclass
+class TaskRun:
+    """How one model did on one task."""
+
+    task: Task
+    answer: str | None
+    correct: bool
+    stopped_by: str
+    steps: int
+    tokens: int
+    seconds: float
+    tools_used: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.task.id, "kind": self.task.kind, "correct": self.correct,
+            "answer": self.answer, "expected": self.task.answer, "stopped_by": self.stopped_by,
+            "steps": self.steps, "tokens": self.tokens, "seconds": round(self.seconds, 3),
+            "tools_used": self.tools_used,
+        }  # fmt: skip
+
+
+def run_tasks(
+    model: ChatModel,
+    tools: Sequence[Tool],
+    tasks: Sequence[Task],
+    budget: Budget,
+    channel: Channel = "native",
+    on_task: Callable[[TaskRun], None] | None = None,
+) -> list[TaskRun]:
+    """Every task through the agent loop with ``model``; an error inside a run counts as a miss."""
+    runs = []
+    for task in tasks:
+        try:
+            result = Agent(model, tools, budget=budget, channel=channel).run(task.question)
+        except LLMError as error:  # the model failed (context full, server down): a miss
+            run = TaskRun(task, None, False, f"error: {error}", 0, 0, 0.0)
+        else:
+            run = TaskRun(
+                task, result.answer, is_correct(task, result.answer), result.stopped_by,
+                result.steps, result.tokens, result.seconds,
+                [call["name"] for call in result.tool_calls],
+            )  # fmt: skip
+        runs.append(run)
+        if on_task is not None:
+            on_task(run)
+    return runs
+
+
+def summarise(runs: Sequence[TaskRun]) -> dict[str, Any]:
+    """Success rate, mean steps, tokens and seconds per task; success per kind."""
+    n = len(runs) or 1
+    kinds = sorted({run.task.kind for run in runs})
+    return {
+        "tasks": len(runs),
+        "success_rate": sum(run.correct for run in runs) / n,
+        "mean_steps": sum(run.steps for run in runs) / n,
+        "mean_tokens": sum(run.tokens for run in runs) / n,
+        "mean_seconds": sum(run.seconds for run in runs) / n,
+        "by_kind": {
+            kind: sum(r.correct for r in runs if r.task.kind == kind)
+            / sum(r.task.kind == kind for r in runs)
+            for kind in kinds
+        },
+    }

@@ -1,0 +1,2 @@
+"""Month 5's console scripts: ``agent-chat``, ``software-house``, ``research`` (thin ``main``s around
+the library's ``run(config)``)."""

@@ -70,10 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     budget = Budget(max_steps=args.max_steps, max_seconds=args.max_seconds)
     results = [evaluate("oracle", OracleModel(tasks), tasks, tools, budget, "native")]
     names = [] if args.oracle_only else args.models
+    if names is None and args.llm != "local":
+        parser.error("--llm openai needs --models: the server's model names")
     if names is None:
-        names = (
-            [card.name for card in models.installed_chat_models()] if args.llm == "local" else []
-        )
+        names = [card.name for card in models.installed_chat_models()]
+    out = args.out or runs_dir("bench_agents")
+    payload = {"split": args.split, "tasks": len(tasks), "max_steps": args.max_steps,
+               "channel": args.channel, "results": results}  # fmt: skip
     for name in names:
         options: dict[str, Any] = {"model": name, "max_tokens": 512, "seed": 0}
         if args.llm == "openai":
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         result["channel"] = channel
         result["wall_seconds"] = round(time.perf_counter() - start, 1)
         results.append(result)
+        save_json(out / "metrics.json", payload)  # after each model: a long run keeps its part
 
     rows = [
         [r["model"], f"{r['success_rate']:.0%}",
@@ -99,10 +103,6 @@ def main(argv: list[str] | None = None) -> int:
         ["model", "success", "95% CI", "calc", "sql", "docs", "multi", "steps", "tokens", "s/task"],
         rows,
     )
-    out = args.out or runs_dir("bench_agents")
-    payload = {"split": args.split, "tasks": len(tasks), "max_steps": args.max_steps,
-               "channel": args.channel,
-               "results": results}  # fmt: skip
     console.print(f"wrote {save_json(out / 'metrics.json', payload)}")
     return 0 if results[0]["success_rate"] == 1.0 else 1
 

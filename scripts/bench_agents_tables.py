@@ -2,7 +2,9 @@
 
     uv run scripts/bench_agents_tables.py data/runs/bench_agents/metrics.json [more.json ...]
 
-One row per model (and channel) of every file given; the figures are pasted, not retyped.
+One row per model (and channel) of every file given; the figures are pasted, not retyped. Each
+stored answer is scored again with the current scorer (``harness.is_correct``), so a fix to the
+scorer reaches the table without re-running the models.
 """
 
 from __future__ import annotations
@@ -12,10 +14,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from m4_genai.golden import bootstrap_ci
+from m5_agents_mlops.bench.harness import is_correct, load_tasks
+
 KINDS = ("calculator", "sql", "documents", "multi")
 
 
+def rescore(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with correctness, success rate, per-kind rates and the interval recomputed."""
+    tasks = {task.id: task for task in load_tasks()}
+    runs = [
+        {**run, "correct": is_correct(tasks[run["id"]], run["answer"])} for run in result["runs"]
+    ]
+    flags = [float(run["correct"]) for run in runs]
+    kinds = {run["kind"] for run in runs}
+    by_kind = {k: sum(r["correct"] for r in runs if r["kind"] == k) / sum(r["kind"] == k for r in runs)
+               for k in kinds}  # fmt: skip
+    return {**result, "runs": runs, "success_rate": sum(flags) / len(flags), "by_kind": by_kind,
+            "success_ci95": bootstrap_ci(flags)}  # fmt: skip
+
+
 def row(result: dict[str, Any], tasks: int) -> str:
+    result = rescore(result)
     low, high = result["success_ci95"]
     kinds = " | ".join(f"{result['by_kind'].get(kind, float('nan')):.0%}" for kind in KINDS)
     channel = result.get("channel", "native")

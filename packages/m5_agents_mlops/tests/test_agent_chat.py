@@ -102,3 +102,24 @@ def test_auto_channel_is_text_for_local_models_and_native_for_servers(
     assert resolve_channel("auto", None) == resolve_channel("auto", "local") == "text"
     assert resolve_channel("auto", "openai") == resolve_channel("auto", "scripted") == "native"
     assert resolve_channel("native", "local") == "native"  # an explicit choice wins
+
+
+def test_broken_argument_json_from_a_server_is_fed_back_not_raised(tmp_path: Path) -> None:
+    """Small models behind a server write broken JSON arguments; the model gets to fix them."""
+    from m4_genai.llm.openai_backend import OpenAIChatModel
+    from m4_genai.testing.fake_openai_server import FakeOpenAIServer, Reply
+
+    broken = {"id": "c1", "type": "function",
+              "function": {"name": "calculator", "arguments": '{"expression": "6 * 7"'}}  # fmt: skip
+    fixed = {**broken, "id": "c2",
+             "function": {"name": "calculator", "arguments": '{"expression": "6 * 7"}'}}  # fmt: skip
+    replies = [Reply(tool_calls=[broken], finish_reason="tool_calls"),
+               Reply(tool_calls=[fixed], finish_reason="tool_calls"), Reply(text="42")]  # fmt: skip
+    with FakeOpenAIServer(replies) as server:
+        model = OpenAIChatModel(base_url=server.url, api_key="k", model="fake-model")
+        result = Agent(model, [calculator]).run("What is 6 * 7?")
+        second = server.requests[1]["messages"][-1]
+    assert result.answer == "42" and [c["ok"] for c in result.tool_calls] == [False, True]
+    assert second["content"].startswith(
+        "error: invalid arguments for calculator: not a JSON object"
+    )

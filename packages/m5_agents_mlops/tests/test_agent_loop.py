@@ -194,3 +194,12 @@ def test_repeated_call_ids_are_made_unique() -> None:
     ids = [call["id"] for call in result.tool_calls]
     assert ids[0] == "call_0" and len(set(ids)) == 2
     assert model.calls[-1][-1]["tool_call_id"] == ids[1]
+
+
+def test_calls_of_one_reply_without_ids_get_distinct_ones() -> None:
+    model = ScriptedChatModel(
+        [[ToolCall("", "add", {"a": 1}), ToolCall("", "add", {"a": 2})], "done"]
+    )
+    result = Agent(model, [add]).run("go")
+    ids = [call["id"] for call in result.tool_calls]
+    assert len(set(ids)) == 2 and all(ids)

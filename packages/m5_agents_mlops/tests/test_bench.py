@@ -87,3 +87,20 @@ def test_an_oracle_without_support_answers_unsupported(tmp_path: Path) -> None:
     wrong = type(task)(**{**task.__dict__, "answer": 999})
     (run,) = run_tasks(OracleModel([wrong]), roadmap_tools(["calculator"]), [wrong], Budget())
     assert run.answer == "unsupported" and not run.correct
+
+
+def test_numbers_copied_from_the_question_do_not_count() -> None:
+    power = next(t for t in TASKS if t.id == "doc-power")  # expected -1; the question has -1**2
+    echo = "The expression -1 ** 2 evaluates to 0. So -1 * 3 equals 3."  # a real SmolLM2 reply
+    assert not is_correct(power, echo)
+    assert is_correct(power, "-1**2 results in -1") and is_correct(power, "It is -1.")
+    movies = next(t for t in TASKS if t.id == "sql-1995")  # "released in 1995": 266
+    assert is_correct(movies, "266 movies were released in 1995")
+    assert not is_correct(movies, "In 1995.")
+
+
+def test_the_oracle_refuses_a_question_it_has_no_plan_for() -> None:
+    from m4_genai.errors import LLMError
+
+    with pytest.raises(LLMError, match="no plan"):
+        OracleModel(TASKS).chat([{"role": "user", "content": "What is love?"}])

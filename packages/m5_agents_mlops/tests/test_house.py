@@ -164,6 +164,23 @@ def test_cli_smoke_writes_transcript_files_and_metrics(
     assert "REQUEST_CHANGES" in capsys.readouterr().out
 
 
+def test_an_out_folder_that_is_not_a_house_run_keeps_its_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--out .`` in a project must not wipe the project's own files/ folder."""
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "mine.txt").write_text("keep me")
+    assert software_house.main(["--smoke", "--out", str(tmp_path)]) == 2
+    assert "is not from a software-house run" in capsys.readouterr().err
+    assert (tmp_path / "files" / "mine.txt").read_text() == "keep me"
+    # A folder of an earlier house run is the house's own: a new run replaces its files.
+    run = tmp_path / "run"
+    assert software_house.main(["--smoke", "--out", str(run)]) == 0
+    (run / "files" / "stale.py").write_text("old")
+    assert software_house.main(["--smoke", "--out", str(run)]) == 0
+    assert not (run / "files" / "stale.py").exists()
+
+
 def test_cli_without_a_task_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert software_house.main(["--llm", "scripted"]) == 2
     assert capsys.readouterr().err.startswith("error: give a task")

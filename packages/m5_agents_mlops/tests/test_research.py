@@ -196,6 +196,12 @@ def test_cli_smoke_writes_the_report_and_metrics(tmp_path: Path) -> None:
     assert report.count("\n1. [") == 1 and "## Pages not used" in report
 
 
+def test_cli_smoke_with_a_topic_the_site_does_not_cover_still_reports(tmp_path: Path) -> None:
+    """No search hit at all: the scripted researcher has nothing to fetch and stops; no crash."""
+    assert cli.main(["zzzz qqqq", "--smoke", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "metrics.json").is_file()
+
+
 def test_cli_without_a_search_backend_says_what_to_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

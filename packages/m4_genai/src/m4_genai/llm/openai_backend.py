@@ -15,7 +15,6 @@ permanent and is reported at once. We do the retrying here rather than with the 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +24,7 @@ from urllib.parse import urlparse
 from m4_genai.errors import LLMError
 from m4_genai.llm.base import ChatResult, Message, ToolCall, ToolSpec
 from m4_genai.llm.structured import openai_response_format, parse_structured
-from m4_genai.llm.tools import as_tools
+from m4_genai.llm.tools import as_tools, parse_arguments
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -158,7 +157,7 @@ class OpenAIChatModel:
         seconds = time.perf_counter() - start
         choice = response.choices[0]
         calls = [
-            ToolCall(call.id, call.function.name, json.loads(call.function.arguments or "{}"))
+            ToolCall(call.id, call.function.name, parse_arguments(call.function.arguments))
             for call in (choice.message.tool_calls or [])
         ]
         usage = response.usage

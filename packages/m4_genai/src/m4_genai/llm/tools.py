@@ -26,6 +26,7 @@ the function runs. Backends accept the untyped OpenAI dict too
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import typing
 from collections.abc import Callable, Sequence
@@ -35,6 +36,19 @@ from typing import Any
 import pydantic
 
 from m4_genai.errors import LLMError
+
+UNPARSED_ARGUMENTS = "__unparsed_arguments__"
+"""The key under which a backend passes tool arguments it could not read as a JSON object (a
+small model's broken JSON): ``validate`` turns it into an error the model can read and fix."""
+
+
+def parse_arguments(text: str | None) -> dict[str, Any]:
+    """A tool call's arguments from their JSON text; unreadable text is kept, not raised."""
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {UNPARSED_ARGUMENTS: text}
+    return value if isinstance(value, dict) else {UNPARSED_ARGUMENTS: text}
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,9 @@ class Tool:
 
         Raises LLMError naming every problem; a spec without a model passes arguments unchanged.
         """
+        if UNPARSED_ARGUMENTS in arguments:
+            raw = str(arguments[UNPARSED_ARGUMENTS])[:200]
+            raise LLMError(f"invalid arguments for {self.name}: not a JSON object: {raw!r}")
         if self.arguments_model is None:
             return dict(arguments)
         try:

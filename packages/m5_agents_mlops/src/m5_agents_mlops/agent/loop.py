@@ -171,7 +171,9 @@ class Agent:
     def step(self) -> None:
         """One model call, then every tool call it asked for."""
         reply = self.query()
-        reply.tool_calls = [self.unique_id(call) for call in reply.tool_calls]
+        seen = {result["id"] for step in self.steps for result in step["results"]}
+        reply.tool_calls = [unique_id(call, seen, len(self.steps) + 1, i)
+                            for i, call in enumerate(reply.tool_calls)]  # fmt: skip
         self.prompt_tokens += reply.prompt_tokens
         self.completion_tokens += reply.completion_tokens
         self.messages.append(assistant_message(reply))
@@ -187,14 +189,6 @@ class Agent:
             self.on_step(record)
         if not reply.tool_calls:
             raise Answered(reply.text.strip())
-
-    def unique_id(self, call: ToolCall) -> ToolCall:
-        """``call`` with an id no earlier call of this run had: some backends number each reply's
-        calls from 0, and a result must answer exactly one request."""
-        seen = {result["id"] for step in self.steps for result in step["results"]}
-        if call.id and call.id not in seen:
-            return call
-        return ToolCall(f"call_{len(self.steps) + 1}_{call.id or 'x'}", call.name, call.arguments)
 
     def query(self) -> ChatResult:
         """Ask the model, through the chosen channel, with what is left of the time budget."""
@@ -228,6 +222,15 @@ class Agent:
                 "steps": self.steps, "messages": self.messages,
             },
         )  # fmt: skip
+
+
+def unique_id(call: ToolCall, seen: set[str], step: int, index: int) -> ToolCall:
+    """``call`` with an id no earlier call of the run had (``seen`` grows): some backends number
+    each reply's calls from 0, or send none, and a result must answer exactly one request."""
+    if not call.id or call.id in seen:
+        call = ToolCall(f"call_{step}_{index}", call.name, call.arguments)
+    seen.add(call.id)
+    return call
 
 
 def unwrap_answer(text: str) -> str:

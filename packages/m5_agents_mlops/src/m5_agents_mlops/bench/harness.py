@@ -62,17 +62,55 @@ def numbers_in(text: str) -> list[float]:
     return [float(match.replace(",", "")) for match in NUMBER.findall(text)]
 
 
+EXPRESSION = re.compile(r"-?\d[\d.,]*(?:\s*(?:\*\*|[-+*/^%])\s*\(?-?\d[\d.,]*\)?)+")
+"""Arithmetic written in a question (``-1**2``, ``123456 * 789 - 4321``)."""
+
+
+def without_copied_expressions(answer: str, question: str) -> str:
+    """``answer`` with the question's arithmetic removed wherever it is copied (spacing may
+    differ): "-1 ** 2 evaluates to 0" must not score as -1 because the question wrote -1**2."""
+    for expression in EXPRESSION.findall(question):
+        expression = expression.rstrip(".,")  # the sentence's full stop is not arithmetic
+        pattern = r"\s*".join(re.escape(char) for char in expression if not char.isspace())
+        answer = re.sub(pattern, " ", answer)
+    return answer
+
+
+def mentions(task: Task, text: str) -> bool:
+    """Does ``text`` contain the task's answer at all (a number within the tolerance, or the
+    word)? What the oracle asks of its tool results."""
+    if task.numeric:
+        expected = float(task.answer)
+        tolerance = max(task.tolerance, 1e-9 * max(1.0, abs(expected)))
+        return any(math.isclose(n, expected, abs_tol=tolerance) for n in numbers_in(text))
+    return _has_word(text, str(task.answer))
+
+
+def _has_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.IGNORECASE) is not None
+
+
 def is_correct(task: Task, answer: str | None) -> bool:
-    """A numeric answer is right if any number in the reply is within the tolerance; a word answer
-    if it appears in the reply as a whole word (case-insensitive)."""
+    """Is ``answer`` right? A word answer: the word appears in it (whole word, any case). A
+    numeric answer: a number of the reply is within the tolerance, where numbers that merely
+    repeat the question do not count (a reply that echoes "-1**2" has not said what it is).
+    When the expected number is itself written in the question, only the reply's last number
+    counts, once the question's arithmetic is taken out."""
     if not answer:
         return False
     if task.numeric:
         expected = float(task.answer)
         tolerance = max(task.tolerance, 1e-9 * max(1.0, abs(expected)))
-        return any(math.isclose(n, expected, abs_tol=tolerance) for n in numbers_in(answer))
-    word = re.escape(str(task.answer))
-    return re.search(rf"(?<![\w]){word}(?![\w])", answer, re.IGNORECASE) is not None
+
+        def close(n: float) -> bool:
+            return math.isclose(n, expected, abs_tol=tolerance)
+
+        asked = numbers_in(task.question)
+        numbers = numbers_in(without_copied_expressions(answer, task.question))
+        if any(close(n) for n in asked):
+            return bool(numbers) and close(numbers[-1])
+        return any(close(n) and not any(n == a for a in asked) for n in numbers)
+    return _has_word(answer, str(task.answer))
 
 
 def result_value(content: str) -> str:
@@ -102,8 +140,11 @@ class OracleModel:
     def chat(
         self, messages: list[Message], tools: Sequence[Any] | None = None, **opts: Any
     ) -> ChatResult:
-        question = next(m["content"] for m in messages if m["role"] == "user")
-        task = self.tasks[question]
+        question = next(m["content"] for m in reversed(messages) if m["role"] == "user")
+        task = self.tasks.get(question)
+        if task is None:
+            raise LLMError(f"the oracle has no plan for {question[:80]!r}: it answers only the "
+                           "benchmark's questions")  # fmt: skip
         results = [m["content"] for m in messages if m["role"] == "tool"]
         step = len(results)
         if step < len(task.oracle):
@@ -112,7 +153,7 @@ class OracleModel:
             arguments = {k: fill(v, values) for k, v in planned["arguments"].items()}
             call = ToolCall(f"oracle_{step}", planned["tool"], arguments)
             return ChatResult("", [call], finish_reason="tool_calls", model=self.name)
-        supported = is_correct(task, "\n".join(results))
+        supported = mentions(task, "\n".join(results))
         return ChatResult(str(task.answer) if supported else "unsupported", model=self.name)
 
     def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:

@@ -109,7 +109,7 @@ class Isolation:
 
 @functools.cache
 def _libc() -> ctypes.CDLL:
-    # Loaded in the parent: the child between fork and exec should only make plain calls.
+    # Loaded by detect() in the parent: the child between fork and exec only makes plain calls.
     return ctypes.CDLL(None, use_errno=True)
 
 
@@ -154,6 +154,7 @@ def detect() -> Isolation:
 
     As root, a namespace *with* the process limit comes first; then one without it (bwrap, a
     setuid-style helper, refuses to run with a dropped real uid); then the guard."""
+    _libc()  # load it here, in the parent: a child between fork and exec should only make calls
     can_drop = os.geteuid() == 0 and _works(["true"], drop_root)
     for drop in dict.fromkeys([can_drop, False]):  # [True, False] as root, else [False]
         for kind in ("unshare", "bwrap"):

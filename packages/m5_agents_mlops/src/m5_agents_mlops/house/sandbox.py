@@ -13,8 +13,10 @@ What can go wrong when you run generated code, and what stops it here:
 - **it talks to the network**: a network namespace without interfaces (``isolation``);
 - **it floods the output**: the output goes to a file (bounded by the file-size limit) and only
   its head and tail are kept;
-- **it reads our secrets**: a fresh temporary folder holding only the produced files is the
-  working directory, and the environment is a minimal one (no API keys, no ``$HOME``).
+- **it picks up our secrets by accident**: a fresh temporary folder holding only the produced
+  files is the working directory, and the environment is a minimal one (no API keys, no
+  ``$HOME``). The rest of the filesystem stays readable (and, as root, writable): this contains
+  careless code, not an attacker; month 6's engineer adds a private filesystem view.
 
 ``TestRun.isolation`` and ``process_limit`` say which mechanisms were in force on this machine.
 """

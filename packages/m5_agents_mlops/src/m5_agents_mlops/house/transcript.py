@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from m5_agents_mlops.errors import AgentError
 from m5_agents_mlops.house.files import FileSet, write_files
 from roadmap_data.console import save_json
 
@@ -34,9 +35,17 @@ class Transcript:
     messages: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.out is not None:  # a previous run's files and diffs must not mix with this one's
-            for folder in ("files", "diffs"):
-                shutil.rmtree(self.out / folder, ignore_errors=True)
+        if self.out is None:
+            return
+        ours = (self.out / "transcript.json").is_file()  # a previous house run wrote here
+        for folder in ("files", "diffs"):
+            if (self.out / folder).exists() and not ours:  # ``--out .`` in someone's project
+                raise AgentError(
+                    f"{self.out / folder} exists and is not from a software-house run: "
+                    "choose another --out (the house replaces files/ and diffs/ each round)"
+                )
+            # A previous house run's files and diffs must not mix with this one's.
+            shutil.rmtree(self.out / folder, ignore_errors=True)
 
     def post(
         self, sender: str, recipient: str, kind: str, content: Any, round_number: int = 0,

@@ -67,9 +67,12 @@ class ScriptedResearcher:
         if len(read) >= self.max_fetches:
             return None
         results = next(
-            str(m["content"])
-            for m in reversed(messages)
-            if m.get("role") == "tool" and "<untrusted_search_results" in str(m.get("content"))
+            (
+                str(m["content"])
+                for m in reversed(messages)
+                if m.get("role") == "tool" and "<untrusted_search_results" in str(m.get("content"))
+            ),
+            "",  # the search found nothing: nothing to fetch
         )
         for url in _URL.findall(results):
             if not any(f'"{url}"' in c["function"]["arguments"] for c in fetches):

@@ -213,6 +213,8 @@ def test_cli_without_a_search_backend_says_what_to_pass(
     )
     assert cli.main(["--out", str(tmp_path)]) == 2
     assert "give a topic" in capsys.readouterr().err
+    assert cli.main(["sqlite", "--seed-url", "sqlite.org/docs.html", "--out", str(tmp_path)]) == 2
+    assert "is not a web address: give it as https://" in capsys.readouterr().err
 
 
 def test_the_search_backend_comes_from_seeds_then_searxng(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -201,10 +201,25 @@ def test_writes_and_second_statements_are_refused(database: Path, query: str, re
     assert run_query("SELECT count(*) FROM ratings", database).rows == [(100_004,)]
 
 
-def test_the_read_only_connection_refuses_writes_without_the_authorizer(database: Path) -> None:
-    # The authorizer is one layer; the file mode and query_only each refuse writes on their own.
-    connection = _open_read_only(database)
-    with pytest.raises(sqlite3.OperationalError, match=r"readonly|query_only"):
+def test_file_mode_and_query_only_each_refuse_writes_on_their_own(
+    database: Path, tmp_path: Path
+) -> None:
+    """Without the authorizer, each of the other two layers still refuses a write alone
+    (SQLite words both refusals the same way: "attempt to write a readonly database")."""
+    read_only_file = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        read_only_file.execute("DELETE FROM ratings")
+    read_only_file.close()
+    copy = tmp_path / "copy.sqlite"  # a writable file: if the layer failed, only a copy suffers
+    copy.write_bytes(database.read_bytes())
+    query_only = sqlite3.connect(copy)
+    query_only.execute("PRAGMA query_only = ON")
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        query_only.execute("DELETE FROM ratings")
+    assert query_only.execute("SELECT count(*) FROM ratings").fetchone() == (100_004,)
+    query_only.close()
+    connection = _open_read_only(database)  # what run_query opens: both layers together
+    with pytest.raises(sqlite3.OperationalError):
         connection.execute("DELETE FROM ratings")
     connection.close()
 

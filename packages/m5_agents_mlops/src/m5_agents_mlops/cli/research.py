@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import urlparse
 
 from m4_genai.llm import ChatModel, Kind, load_chat_model
 from m4_genai.llm.factory import resolve_kind
@@ -108,6 +109,11 @@ class ResearchConfig(RunConfig):
                          max_tokens=self.max_tokens)  # fmt: skip
         require_at_least(0, max_depth=self.max_depth)
         require(self.timeout > 0 and self.max_seconds > 0, "timeout and max_seconds must be > 0")
+        for url in (*self.seed_urls, *([self.searx_url] if self.searx_url else [])):
+            require(
+                urlparse(url).scheme in ("http", "https") and bool(urlparse(url).netloc),
+                f"{url!r} is not a web address: give it as https://host/path",
+            )
 
 
 def make_searcher(config: ResearchConfig, fetcher: Fetcher) -> Searcher:

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from m4_genai.golden import bootstrap_ci
 from m4_genai.llm import ChatModel, load_chat_model
 from m5_agents_mlops.agent import Budget
-from m5_agents_mlops.bench.harness import OracleModel, load_tasks, run_tasks, summarise
+from m5_agents_mlops.bench.harness import KINDS, OracleModel, load_tasks, run_tasks, summarise
 from m5_agents_mlops.cli.common import resolve_channel
 from m5_agents_mlops.tools import roadmap_tools
 from roadmap_data import models, runs_dir
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         [r["model"], f"{r['success_rate']:.0%}",
          "{:.0%}–{:.0%}".format(*r["success_ci95"]),
          *(f"{r['by_kind'].get(kind, float('nan')):.0%}"
-           for kind in ("calculator", "sql", "documents", "multi")),
+           for kind in KINDS),
          f"{r['mean_steps']:.1f}", f"{r['mean_tokens']:.0f}", f"{r['mean_seconds']:.1f}"]
         for r in results
     ]  # fmt: skip

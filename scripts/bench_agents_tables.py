@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from m4_genai.golden import bootstrap_ci
-from m5_agents_mlops.bench.harness import is_correct, load_tasks
-
-KINDS = ("calculator", "sql", "documents", "multi")
+from m5_agents_mlops.bench.harness import KINDS, is_correct, load_tasks, success_rates
 
 
 def rescore(result: dict[str, Any]) -> dict[str, Any]:
@@ -26,12 +24,9 @@ def rescore(result: dict[str, Any]) -> dict[str, Any]:
     runs = [
         {**run, "correct": is_correct(tasks[run["id"]], run["answer"])} for run in result["runs"]
     ]
+    rates = success_rates([(run["kind"], run["correct"]) for run in runs])
     flags = [float(run["correct"]) for run in runs]
-    kinds = {run["kind"] for run in runs}
-    by_kind = {k: sum(r["correct"] for r in runs if r["kind"] == k) / sum(r["kind"] == k for r in runs)
-               for k in kinds}  # fmt: skip
-    return {**result, "runs": runs, "success_rate": sum(flags) / len(flags), "by_kind": by_kind,
-            "success_ci95": bootstrap_ci(flags)}  # fmt: skip
+    return {**result, "runs": runs, **rates, "success_ci95": bootstrap_ci(flags)}
 
 
 def row(result: dict[str, Any], tasks: int) -> str:

@@ -23,6 +23,8 @@ from m4_genai.errors import LLMError
 from m4_genai.llm import ChatModel, ChatResult, Message, Tool, ToolCall
 from m5_agents_mlops.agent import Agent, Budget, Channel
 
+KINDS = ("calculator", "sql", "documents", "multi")
+"""The kinds of task, in the order tables show them."""
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 
 
@@ -43,6 +45,12 @@ class Task:
     @property
     def numeric(self) -> bool:
         return isinstance(self.answer, int | float)
+
+    def close_to(self, number: float) -> bool:
+        """Is ``number`` the (numeric) answer, within the task's tolerance?"""
+        expected = float(self.answer)
+        tolerance = max(self.tolerance, 1e-9 * max(1.0, abs(expected)))
+        return math.isclose(number, expected, abs_tol=tolerance)
 
 
 def load_tasks(split: str | None = None) -> list[Task]:
@@ -80,9 +88,7 @@ def mentions(task: Task, text: str) -> bool:
     """Does ``text`` contain the task's answer at all (a number within the tolerance, or the
     word)? What the oracle asks of its tool results."""
     if task.numeric:
-        expected = float(task.answer)
-        tolerance = max(task.tolerance, 1e-9 * max(1.0, abs(expected)))
-        return any(math.isclose(n, expected, abs_tol=tolerance) for n in numbers_in(text))
+        return any(task.close_to(n) for n in numbers_in(text))
     return _has_word(text, str(task.answer))
 
 
@@ -99,17 +105,11 @@ def is_correct(task: Task, answer: str | None) -> bool:
     if not answer:
         return False
     if task.numeric:
-        expected = float(task.answer)
-        tolerance = max(task.tolerance, 1e-9 * max(1.0, abs(expected)))
-
-        def close(n: float) -> bool:
-            return math.isclose(n, expected, abs_tol=tolerance)
-
         asked = numbers_in(task.question)
         numbers = numbers_in(without_copied_expressions(answer, task.question))
-        if any(close(n) for n in asked):
-            return bool(numbers) and close(numbers[-1])
-        return any(close(n) and not any(n == a for a in asked) for n in numbers)
+        if any(task.close_to(n) for n in asked):
+            return bool(numbers) and task.close_to(numbers[-1])
+        return any(task.close_to(n) and n not in asked for n in numbers)
     return _has_word(answer, str(task.answer))
 
 
@@ -216,19 +216,25 @@ def run_tasks(
     return runs
 
 
+def success_rates(outcomes: Sequence[tuple[str, bool]]) -> dict[str, Any]:
+    """``success_rate`` and ``by_kind`` from ``(kind, correct)`` per task."""
+    kinds = sorted({kind for kind, _ in outcomes})
+    return {
+        "success_rate": sum(correct for _, correct in outcomes) / (len(outcomes) or 1),
+        "by_kind": {
+            kind: sum(c for k, c in outcomes if k == kind) / sum(k == kind for k, _ in outcomes)
+            for kind in kinds
+        },
+    }
+
+
 def summarise(runs: Sequence[TaskRun]) -> dict[str, Any]:
     """Success rate, mean steps, tokens and seconds per task; success per kind."""
     n = len(runs) or 1
-    kinds = sorted({run.task.kind for run in runs})
     return {
         "tasks": len(runs),
-        "success_rate": sum(run.correct for run in runs) / n,
+        **success_rates([(run.task.kind, run.correct) for run in runs]),
         "mean_steps": sum(run.steps for run in runs) / n,
         "mean_tokens": sum(run.tokens for run in runs) / n,
         "mean_seconds": sum(run.seconds for run in runs) / n,
-        "by_kind": {
-            kind: sum(r.correct for r in runs if r.task.kind == kind)
-            / sum(r.task.kind == kind for r in runs)
-            for kind in kinds
-        },
     }

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from rich.markup import escape
 
-from m4_genai.llm import ChatModel, Kind, Message
+from m4_genai.llm import ChatModel, Kind, Message, Tool
 from m5_agents_mlops.agent import Agent, AgentResult, Budget
 from m5_agents_mlops.bench.harness import OracleModel, load_tasks
 from m5_agents_mlops.cli.common import ChannelChoice, load_model, resolve_channel, show_step
@@ -89,12 +89,14 @@ class ChatRun:
         }  # fmt: skip
 
 
-def make_agent(config: AgentChatConfig, model: ChatModel, trajectory_name: str) -> Agent:
-    """The agent with the configured tools, budget and channel; its trajectory under ``out``."""
+def make_agent(
+    config: AgentChatConfig, model: ChatModel, tools: list[Tool], trajectory_name: str
+) -> Agent:
+    """The agent with the tools, the configured budget and channel; its trajectory under ``out``."""
     assert config.out is not None
     return Agent(
         model,
-        roadmap_tools(config.tools, progress=True),
+        tools,
         budget=Budget(config.max_steps, config.token_budget, config.time_budget),
         channel=resolve_channel(config.channel, config.llm),
         trajectory=config.out / trajectory_name,
@@ -102,10 +104,17 @@ def make_agent(config: AgentChatConfig, model: ChatModel, trajectory_name: str) 
     )
 
 
-def run(config: AgentChatConfig, model: ChatModel, history: list[Message] | None = None) -> ChatRun:
-    """Answer ``config.question`` (after ``history``, the earlier turns of a conversation)."""
+def run(
+    config: AgentChatConfig,
+    model: ChatModel,
+    history: list[Message] | None = None,
+    tools: list[Tool] | None = None,
+) -> ChatRun:
+    """Answer ``config.question`` (after ``history``, the earlier turns of a conversation) with
+    ``tools`` (default: the configured groups, built now)."""
+    tools = tools if tools is not None else roadmap_tools(config.tools, progress=True)
     name = f"trajectory-{len(history) // 2 + 1}.json" if history else "trajectory.json"
-    return ChatRun(make_agent(config, model, name).run(config.question, history or []))
+    return ChatRun(make_agent(config, model, tools, name).run(config.question, history or []))
 
 
 def print_run(run_: ChatRun) -> None:
@@ -126,11 +135,12 @@ def print_run(run_: ChatRun) -> None:
 def converse(config: AgentChatConfig, model: ChatModel) -> None:
     """Questions from stdin, one per line, each seeing the earlier questions and answers."""
     history: list[Message] = []
+    tools = roadmap_tools(config.tools, progress=True)  # once: the index opens on first search
     console.print("[dim]Ask a question (an empty line or Ctrl-D ends the session).[/dim]")
     for line in sys.stdin:
         if not line.strip():
             break
-        run_ = run(config.replace(question=line.strip()), model, history)
+        run_ = run(config.replace(question=line.strip()), model, history, tools)
         print_run(run_)
         history += [
             {"role": "user", "content": line.strip()},

@@ -20,10 +20,7 @@ REPLY_TOKENS = 512
 
 def load_model(kind: str | None, args: argparse.Namespace, seed: int = 0) -> ChatModel:
     """The chat model ``--llm`` names with the model flags (``--model``, ``--base-url``...)."""
-    options: dict[str, Any] = {"seed": seed, "max_tokens": REPLY_TOKENS}
-    if resolve_kind(kind) == "scripted":
-        options = {}
-    return load_chat_model(kind, **options, **llm_server_options(args))
+    return load_chat_model(kind, seed=seed, max_tokens=REPLY_TOKENS, **llm_server_options(args))
 
 
 def resolve_channel(channel: str, kind: str | None) -> Channel:
@@ -45,9 +42,8 @@ def show_step(record: dict[str, Any]) -> None:
         return
     for result in record["results"]:
         arguments = ", ".join(f"{k}={v!r}" for k, v in result["arguments"].items())
-        first_line = " ".join(
-            result["content"].split()
-        )  # one line: a table folds to "n 200 (1 row)"
+        # One line: a result table folds to "n 200 (1 row)".
+        first_line = " ".join(result["content"].split())
         mark = "[green]→[/green]" if result["ok"] else "[red]✗[/red]"
         console.print(
             f"[dim]step {record['step']}[/dim] {escape(result['name'])}({escape(arguments[:120])}) "

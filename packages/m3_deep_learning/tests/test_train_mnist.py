@@ -77,9 +77,10 @@ def test_validation_rolls_back_to_the_best_epoch_and_mlflow_logs_the_run(tmp_pat
     from mlflow.tracking import MlflowClient
 
     sizes = {"train_size": 1000, "val_size": 300, "test_size": 300}
+    store = (tmp_path / "mlruns").as_uri()
     config = TrainConfig.preset(
         "tiny", model="mlp", epochs=3, schedule="constant", lr=0.01, batch_size=16, mlflow=True,
-        out=tmp_path, **sizes,
+        mlflow_uri=store, out=tmp_path, **sizes,
     )  # fmt: skip
     result = run(config)
     assert result.best_epoch < config.epochs  # so the rollback path runs
@@ -92,13 +93,17 @@ def test_validation_rolls_back_to_the_best_epoch_and_mlflow_logs_the_run(tmp_pat
     assert val_accuracy > result.history[-1]["val_accuracy"] + 0.02  # …not the last epoch's,
     test_accuracy = float((torch_predictions(model, data.x_test) == data.y_test.numpy()).mean())
     assert result.test_accuracy == pytest.approx(test_accuracy)  # …and they made the test score.
-    client = MlflowClient((tmp_path / "mlruns").as_uri())
+    client = MlflowClient(store)
     [experiment] = [e for e in client.search_experiments() if e.name == "train-mnist"]
     [logged] = client.search_runs([experiment.experiment_id])
     assert logged.data.metrics["test_accuracy"] == pytest.approx(result.test_accuracy)
     assert logged.data.params["train_size"] == "1000"
     history = client.get_metric_history(logged.info.run_id, "val_accuracy")
     assert [m.value for m in history] == pytest.approx([r["val_accuracy"] for r in result.history])
+    artefacts = {f.path for f in client.list_artifacts(logged.info.run_id)}
+    assert {"metrics.json", "confusion_matrix.png", "history.png"} <= artefacts
+    assert result.registration is None  # logged with the run, registered only with --register
+    assert logged.info.status == "FINISHED"
 
 
 def test_presets_and_unknown_keys() -> None:

@@ -16,6 +16,8 @@ What it does, in order:
     uv run titanic                                  # table + plots in data/runs/titanic/
     uv run titanic --predict passengers.csv         # train, save, then predict these passengers
     uv run titanic --predict p.csv --model data/runs/titanic/model.skops   # reuse a saved model
+    uv run titanic --mlflow --register              # + MLflow run; best pipeline registered as
+                                                    #   "titanic" (@champion if it scores best)
 
 A passengers CSV needs the columns pclass (1st/2nd/3rd), sex (female/male), age (years, may be
 empty), sibsp and parch (whole numbers); a bad cell stops the run with its row and column and
@@ -50,16 +52,19 @@ from m2_classical_ml.neighbors import k_sweep
 from m2_classical_ml.persistence import load_model, save_model
 from m2_classical_ml.titanic_features import TitanicFeatures, features_and_labels, read_passengers
 from m2_classical_ml.titanic_predict import predict_file, titanic_model
+from m2_classical_ml.titanic_tracking import log_run
 from roadmap_data import load_titanic
 from roadmap_data.console import console, friendly_errors, print_table
 from roadmap_data.runkit import RunConfig, RunParser, require, require_at_least, save_metrics
+from roadmap_data.runkit.tracking import TrackingConfig
 
 PROG = "titanic"
 
 
 @dataclass(frozen=True, kw_only=True)
-class TitanicConfig(RunConfig):
-    """Settings of one titanic run."""
+class TitanicConfig(TrackingConfig, RunConfig):
+    """Settings of one titanic run (``TrackingConfig``: --mlflow, --mlflow-uri, --register; the
+    registry ranks Titanic models by their best CV accuracy)."""
 
     PRESETS: ClassVar = {
         "tiny": {"folds": 3, "n_estimators": 20, "rows": 300, "knn_ks": (1, 5, 15)},
@@ -79,6 +84,7 @@ class TitanicConfig(RunConfig):
     """Values of k for the KNN sweep (scaled vs unscaled)."""
 
     def validate(self) -> None:
+        super().validate()
         require_at_least(2, folds=self.folds)
         require_at_least(1, n_estimators=self.n_estimators)
         require_at_least(50, rows=self.rows)
@@ -255,14 +261,19 @@ def train(config: TitanicConfig) -> BaseEstimator:
     result = run(config)
     written = save_artifacts(result, config.out)
     written["metrics"] = save_metrics(result, config, config.out)
+    registration = log_run(result, written)  # MLflow, with --mlflow or --register
     print_report(result)
+    if registration is not None:
+        console.print(f"registered {registration.summary()}")
     console.print(f"saved {', '.join(p.name for p in written.values())} in {config.out}")
     return load_model(written["model"])  # predict with the reloaded file, as a user would
 
 
 @friendly_errors
 def main(argv: list[str] | None = None) -> int:
-    parser = RunParser(PROG, __doc__, TitanicConfig, flags=["folds", "n_estimators", "models"])
+    flags = ["folds", "n_estimators", "models", "mlflow", "mlflow_uri"]
+    parser = RunParser(PROG, __doc__, TitanicConfig, flags=flags)
+    parser.add_field("register", nargs="?", const=PROG, metavar="NAME")
     parser.add_argument("--predict", type=Path, metavar="FILE", help="CSV of passengers to predict")
     parser.add_argument(
         "--model", type=Path, help="with --predict: use this saved model, no training"

@@ -13,6 +13,11 @@ class LLMError(GenAIError):
     """A chat model could not answer (server unreachable, key missing, budget exceeded...)."""
 
 
+class ContextLengthError(LLMError):
+    """The prompt does not fit the model's context window, even after cutting it by the rule in
+    ``llm/context.py``: the caller must shorten it (or ask for fewer new tokens)."""
+
+
 class ScriptExhaustedError(LLMError):
     """A scripted model was asked for more replies than its script holds (a test bug, loudly)."""
 

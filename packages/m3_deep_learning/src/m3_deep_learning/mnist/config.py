@@ -26,11 +26,13 @@ from torch.nn import functional as F
 
 from m3_deep_learning.training import LossFn, TorchRunConfig
 from roadmap_data.runkit import require, require_at_least
+from roadmap_data.runkit.tracking import TrackingConfig
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrainConfig(TorchRunConfig):
-    """One ``train-mnist`` run."""
+class TrainConfig(TrackingConfig, TorchRunConfig):
+    """One ``train-mnist`` run (``TrackingConfig``: --mlflow, --mlflow-uri, --register; the
+    registry ranks MNIST models by test accuracy)."""
 
     PRESETS: ClassVar = {
         "tiny": {"epochs": 2, "batch_size": 64, "train_size": 2000, "val_size": 0,
@@ -67,10 +69,6 @@ class TrainConfig(TorchRunConfig):
     """Test images to report on (None: the whole 10k test set)."""
     progress: bool = True
     """Show a tqdm progress bar per epoch."""
-    mlflow: bool = False
-    """Log params, metrics and artefacts to MLflow."""
-    mlflow_uri: str | None = None
-    """MLflow tracking URI (None: a file store in <out>/mlruns)."""
 
     def validate(self) -> None:
         super().validate()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 import numpy as np
 import torch
@@ -53,8 +53,12 @@ class PredictConfig(RunConfig):
                 "no image given: predict-mnist IMAGE.png [IMAGE ...] (or --smoke)")  # fmt: skip
 
 
-def read_grey(path: Path) -> np.ndarray:
-    """The image as float greys in [0, 1] (H, W); transparent pixels count as white paper."""
+def read_grey(path: Path | BinaryIO, name: str | None = None) -> np.ndarray:
+    """The image as float greys in [0, 1] (H, W); transparent pixels count as white paper.
+
+    ``path`` may also be an open binary file (an upload); ``name`` then labels the errors.
+    """
+    name = name or str(path)
     try:
         with Image.open(path) as image:
             image.load()
@@ -64,23 +68,33 @@ def read_grey(path: Path) -> np.ndarray:
                 image = Image.alpha_composite(paper, image)
             grey = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     except FileNotFoundError:
-        raise BadImageError(f"{path}: no such file") from None
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise BadImageError(f"{path}: not a readable image ({error})") from None
+        raise BadImageError(f"{name}: no such file") from None
+    except UnidentifiedImageError:  # its message would show a BytesIO's repr for an upload
+        raise BadImageError(f"{name}: not a readable image (unknown or corrupt format)") from None
+    except (OSError, ValueError) as error:
+        raise BadImageError(f"{name}: not a readable image ({error})") from None
     if min(grey.shape) < 8:
-        raise BadImageError(f"{path}: {grey.shape[1]}×{grey.shape[0]} px is too small for a digit")
+        raise BadImageError(f"{name}: {grey.shape[1]}×{grey.shape[0]} px is too small for a digit")
     return grey
 
 
 def prepare_image(path: Path) -> np.ndarray:
     """Any image file → uint8 (28, 28), white digit on black, centred like MNIST."""
-    grey = read_grey(path)  # (H, W) in [0, 1]
+    return prepare_grey(read_grey(path), str(path))
+
+
+def prepare_grey(grey: np.ndarray, name: str) -> np.ndarray:
+    """Greys in [0, 1] (H, W) → uint8 (28, 28) as above; ``name`` goes into error messages.
+
+    Split from ``prepare_image`` so that a server can decode an upload itself (with its own size
+    limits) and still prepare it exactly as the command line does.
+    """
     if np.median(_border(grey)) > 0.5:  # light background: dark ink on paper → MNIST's look
         grey = 1.0 - grey
     background = float(np.median(_border(grey)))
     grey = np.clip((grey - background) / max(1.0 - background, 1e-6), 0, 1)  # paper 0, ink ≤ 1
     if grey.max() < 0.1:
-        raise BadImageError(f"{path}: no digit found (the image is blank or has no contrast)")
+        raise BadImageError(f"{name}: no digit found (the image is blank or has no contrast)")
     ink = grey > 0.25 * grey.max()
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     crop = grey[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]  # the digit's bounding box

@@ -3,6 +3,7 @@
     uv run train-mnist                      # our CNN, 3 epochs: 99.35 % on the 10k test digits
     uv run train-mnist --model mlp          # the dense baseline
     uv run train-mnist --preset reference   # the pytorch/examples network and recipe
+    uv run train-mnist --mlflow --register mnist   # + MLflow run; model registered (data/mlruns)
     uv run torchrun --nproc-per-node 2 -m m3_deep_learning.mnist.train --smoke   # DDP on 2 CPUs
 
 ``run(config)`` is the whole recipe: load tensors, build model and optimiser, repeat the five-step
@@ -29,13 +30,13 @@ from m3_deep_learning.distributed import World, weights_digest
 from m3_deep_learning.mnist.config import Recipe, TrainConfig, make_recipe, steps_per_epoch
 from m3_deep_learning.mnist.data import MEAN, STD, MnistTensors, batches, load_mnist_tensors
 from m3_deep_learning.mnist.models import build_model, count_parameters
+from m3_deep_learning.mnist.pyfunc import model_package
 from m3_deep_learning.plots import (
     confusion_matrix,
     save_confusion_matrix,
     save_history,
     save_misclassified,
 )
-from m3_deep_learning.tracking import Tracker, make_tracker
 from m3_deep_learning.training import (
     EpochStats,
     evaluate,
@@ -45,6 +46,8 @@ from m3_deep_learning.training import (
 from roadmap_data import runs_dir
 from roadmap_data.console import friendly_errors, print_table, seed_everything
 from roadmap_data.runkit import RunParser, save_metrics
+from roadmap_data.runkit.registry import Registration
+from roadmap_data.runkit.tracking import Tracker, make_tracker
 
 
 @dataclass
@@ -65,6 +68,7 @@ class TrainResult:
     confusion: list[list[int]] = field(default_factory=list)
     weight_digests: list[str] = field(default_factory=list)
     is_main: bool = True
+    registration: Registration | None = None  # with --register: the version made, the champion
 
     def metrics(self) -> dict[str, Any]:
         return {
@@ -86,10 +90,13 @@ class TrainResult:
 def run(config: TrainConfig) -> TrainResult:
     """Train, select the best epoch on validation, test once, save artefacts (rank 0)."""
     with World.start(config.setup_torch()) as world:
-        return train(config, world)
+        tracking = config.tracking and world.is_main  # rank 0 records; the others: a no-op
+        # Leaving the block ends the MLflow run: FAILED, not left RUNNING, if anything raised.
+        with make_tracker(tracking, config.mlflow_uri, "train-mnist") as tracker:
+            return train(config, world, tracker)
 
 
-def train(config: TrainConfig, world: World) -> TrainResult:
+def train(config: TrainConfig, world: World, tracker: Tracker) -> TrainResult:
     """The recipe, top to bottom; ``world`` only matters under torchrun (see ``distributed``)."""
     out = config.out or runs_dir("train-mnist")
     seed_everything(config.seed)
@@ -100,7 +107,6 @@ def train(config: TrainConfig, world: World) -> TrainResult:
     ddp_model = world.wrap(model)  # the model itself under one process
     steps = steps_per_epoch(world.shard_size(len(data.y_train)), config.batch_size)
     recipe = make_recipe(config, ddp_model, steps)
-    tracker = make_tracker(config.mlflow and world.is_main, out, config.mlflow_uri, "train-mnist")
     tracker.log_params(config.to_dict())
     checkpoint = out / "best.pt"
     history: list[dict[str, float]] = []
@@ -152,7 +158,6 @@ def train(config: TrainConfig, world: World) -> TrainResult:
     )
     if world.is_main:
         save_artefacts(result, data, predicted, confidence, tracker)
-    tracker.close()
     return result
 
 
@@ -208,7 +213,9 @@ def save_artefacts(
 ) -> None:
     """metrics.json, confusion matrix, misclassified digits and learning curves (rank 0 only).
 
-    Written here rather than in ``main`` so that MLflow records them with the run.
+    Written here rather than in ``main`` so that MLflow records them with the run, followed by
+    the model (best.pt as a pyfunc whose example is five real test digits) and, with
+    ``--register``, its registration.
     """
     out, labels = result.out, data.y_test.numpy()
     title = f"{result.config.model}: {result.test_accuracy:.2%} of {len(labels)} test digits"
@@ -221,14 +228,18 @@ def save_artefacts(
     for path in paths:
         tracker.log_artifact(path)
     tracker.log_metrics({"test_accuracy": result.test_accuracy}, step=result.best_epoch)
+    package = model_package(result.checkpoint, data.raw_test[:5], result.test_accuracy)
+    result.registration = tracker.log_model(package, register=result.config.register)
 
 
 def build_parser() -> RunParser:
     flags = ["model", "epochs", "batch_size", "lr", "train_size", "threads", "device", "mlflow",
              "mlflow_uri", "progress"]  # fmt: skip
-    return RunParser("train-mnist", __doc__, TrainConfig, flags=flags,
-                     preset_help="starting recipe: cpu (default), full (10 epochs), tiny (seconds), "
-                                 "reference (the pytorch/examples recipe)")  # fmt: skip
+    parser = RunParser("train-mnist", __doc__, TrainConfig, flags=flags,
+                       preset_help="starting recipe: cpu (default), full (10 epochs), tiny "
+                                   "(seconds), reference (the pytorch/examples recipe)")  # fmt: skip
+    parser.add_field("register", nargs="?", const="mnist", metavar="NAME")
+    return parser
 
 
 def print_report(result: TrainResult) -> None:
@@ -242,6 +253,8 @@ def print_report(result: TrainResult) -> None:
         "inference images/s": f"{result.infer_images_per_s:,.0f}",
         "artefacts": str(result.out),
     }.items()]  # fmt: skip
+    if result.registration is not None:
+        rows.append(["registered", result.registration.summary()])
     print_table("train-mnist", ["", "value"], rows)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from m4_genai.errors import LLMError
+from m4_genai.errors import ContextLengthError
 from m4_genai.llm.base import Message
 
 CountTokens = Callable[[list[Message]], int]
@@ -66,7 +66,7 @@ def fit_to_budget(
 ) -> FitReport:
     """Apply the module's rule until ``count(messages) <= budget``; see the module docstring."""
     if budget <= 0:
-        raise LLMError(f"no room for a prompt: the token budget is {budget}")
+        raise ContextLengthError(f"no room for a prompt: the token budget is {budget}")
     messages = [dict(message) for message in messages]
     tokens = count(messages)
     report = FitReport(messages, tokens)
@@ -93,7 +93,7 @@ def fit_to_budget(
         report.cut_tokens += n_cut
         tokens = count(messages)
     if tokens > budget:
-        raise LLMError(
+        raise ContextLengthError(
             f"the prompt needs {tokens} tokens even after truncation, but only {budget} fit "
             "(the system messages alone are too long: shorten them or lower max_tokens)"
         )

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from m4_genai.errors import LLMError
+from m4_genai.errors import ContextLengthError, LLMError
 from m4_genai.llm.base import ChatResult, Message, ToolSpec, merge_options
 from m4_genai.llm.context import FitReport, TextCodec, fit_to_budget
 from m4_genai.llm.factory import MAX_CONTEXT, resolve_model
@@ -217,9 +217,12 @@ class LlamaCppChatModel:
             request["messages"] = self._fit(messages, request["max_tokens"])
             state = self._run(request, opts["time_budget_s"], on_text)
         if "error" in state:
-            raise LLMError(
-                f"llama.cpp refused the request: {state['error'].get('message', state['error'])}"
-            )
+            error = state["error"]
+            # Still too long after the cut (the cut is measured with the GGUF's tokenizer, the
+            # server counts again with its own): a typed error, so a server can answer 400.
+            too_long = error.get("type") == "exceed_context_size_error"
+            kind = ContextLengthError if too_long else LLMError
+            raise kind(f"llama.cpp refused the request: {error.get('message', error)}")
         return state
 
     # ---------- the ChatModel interface -------------------------------------------------------

@@ -16,25 +16,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from m4_genai.llm import ChatResult, ScriptedChatModel, ToolCall
+from m4_genai.llm import ChatResult, ScriptedChatModel
+from m4_genai.testing.chat import ADD_CALL, ADD_TOOL, QUESTION
 from m5_agents_mlops.serve.app import create_app
 from m5_agents_mlops.serve.openai_schemas import MAX_PROMPT_CHARS, ChatCompletion
 from m5_agents_mlops.serve.services import Services
 
-ASK = [{"role": "user", "content": "What is the capital of France?"}]
-ADD = {
-    "type": "function",
-    "function": {
-        "name": "add",
-        "description": "Add two numbers.",
-        "parameters": {
-            "type": "object",
-            "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
-            "required": ["a", "b"],
-        },
-    },
-}
-CALL = ToolCall("call_1", "add", {"a": 2, "b": 3})
+ASK, ADD, CALL = QUESTION, ADD_TOOL, ADD_CALL  # shared with m4's suites
 
 
 class Recorder:

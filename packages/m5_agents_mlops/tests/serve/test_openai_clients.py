@@ -20,26 +20,14 @@ import pytest
 from fastapi import FastAPI
 
 from m4_genai.errors import LLMError
-from m4_genai.llm import ChatResult, ScriptedChatModel, ToolCall, load_chat_model
+from m4_genai.llm import ChatResult, ScriptedChatModel, load_chat_model
+from m4_genai.testing.chat import ADD_CALL, ADD_TOOL, QUESTION
 from m5_agents_mlops.serve.openai_api import router
 from m5_agents_mlops.serve.server import serve_in_thread
 from m5_agents_mlops.serve.services import Services
 from m5_agents_mlops.serve.telemetry import Metrics
 
-ASK = [{"role": "user", "content": "What is the capital of France?"}]
-ADD = {
-    "type": "function",
-    "function": {
-        "name": "add",
-        "description": "Add two numbers.",
-        "parameters": {
-            "type": "object",
-            "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
-            "required": ["a", "b"],
-        },
-    },
-}
-CALL = ToolCall("call_1", "add", {"a": 2, "b": 3})
+ASK, ADD, CALL = QUESTION, ADD_TOOL, ADD_CALL  # shared with m4's suites
 PARIS = '{"city": "Paris"}'
 
 

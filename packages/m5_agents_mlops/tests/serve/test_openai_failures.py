@@ -24,12 +24,13 @@ from m4_genai.llm import ChatResult
 from m4_genai.llm.base import merge_options
 from m4_genai.llm.context import TextCodec, fit_to_budget
 from m4_genai.rag import RagConfig
+from m4_genai.testing.chat import QUESTION
 from m5_agents_mlops.serve.app import create_app
 from m5_agents_mlops.serve.chat_turns import with_time_budget
 from m5_agents_mlops.serve.loading import RagService
 from m5_agents_mlops.serve.services import Services
 
-ASK = [{"role": "user", "content": "What is the capital of France?"}]
+ASK = QUESTION
 ADD = {"type": "function", "function": {"name": "add", "parameters": {"type": "object"}}}
 CHAT = "/v1/chat/completions"
 JSON = [(b"content-type", b"application/json")]

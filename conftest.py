@@ -18,8 +18,11 @@ OFFLINE_ENV = {
 
 
 @pytest.fixture(autouse=True)
-def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Block every non-loopback connection and make hubs offline, in this process and children."""
+def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Block every non-loopback connection and make hubs offline, in this process and children.
+    MLflow gets a store of the test's own: a run logged without naming one must not land in
+    the clone's data/mlruns, nor in MLflow's own default (./mlflow.db in the working folder)."""
     for key, value in OFFLINE_ENV.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tmp_path_factory.mktemp("mlruns").as_uri())
     block_network(monkeypatch)

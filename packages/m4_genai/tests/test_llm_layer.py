@@ -73,6 +73,8 @@ def test_extractive_model_cites_the_first_sentence_of_source_one() -> None:
     assert result.text == "The data registry lives in roadmap_data. [1]"
     assert "".join(model.stream([{"role": "user", "content": prompt}])) == result.text
     assert ExtractiveChatModel.answer("[1]   \n") == "I don't know."
+    paged = ExtractiveChatModel.answer("[1] lease.pdf (p. 3)\nRent is due monthly. Next.")
+    assert paged == "lease.pdf (p. 3) Rent is due monthly. [1]"  # "p. 3" ends no sentence
 
 
 def test_scripted_model_replays_and_fails_loudly_when_exhausted() -> None:

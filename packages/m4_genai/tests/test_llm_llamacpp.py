@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from m4_genai.errors import LLMError
 from m4_genai.llm import ChatModel, Tool, ask_structured, load_chat_model
+from m4_genai.llm.base import assistant_message, tool_message
 from m4_genai.llm.llamacpp_backend import LlamaCppChatModel
 from m4_genai.llm.transformers_backend import TransformersChatModel
 
@@ -52,10 +53,28 @@ def test_it_answers_and_says_which_model(smollm2: LlamaCppChatModel) -> None:
     assert (result.finish_reason, result.model) == ("stop", "smollm2-135m")
     assert result.prompt_tokens > 10 and result.completion_tokens > 3
     assert 0 < result.prompt_seconds < result.seconds and result.tokens_per_second > 1
-    # llama.cpp reuses the cached prompt prefix; the count still covers the whole prompt.
-    assert smollm2.chat(FRANCE, repeat_penalty=1.0).prompt_tokens == result.prompt_tokens
+    # With the prompt cache on, llama.cpp reads only what is new; the count still covers it all.
+    cached = LlamaCppChatModel(model="smollm2-135m", max_tokens=24, reuse_prompt_cache=True)
+    cached.chat(FRANCE, repeat_penalty=1.0)
+    assert cached.chat(FRANCE, repeat_penalty=1.0).prompt_tokens == result.prompt_tokens
     print(f"\nllama.cpp SmolLM2: loaded in {smollm2.load_seconds:.2f} s, "
           f"{result.tokens_per_second:.0f} tokens/s decoding")  # fmt: skip
+
+
+def test_the_same_messages_get_the_same_reply_whatever_came_before(
+    smollm2: LlamaCppChatModel,
+) -> None:
+    """A two-step tool conversation, then an unrelated question. With llama.cpp's prompt cache
+    reused (``reuse_prompt_cache=True``) this exact sequence makes SmolLM2 answer in French."""
+    steps = [
+        {"role": "system", "content": "You are a careful assistant with tools. Work in steps."},
+        {"role": "user", "content": "What is 2 + 3? Use the add tool."},
+    ]
+    tools = [Tool.from_function(add)]
+    reply = smollm2.chat(steps, tools=tools, max_tokens=64)
+    steps += [assistant_message(reply), *(tool_message(call, "5") for call in reply.tool_calls)]
+    smollm2.chat(steps, tools=tools, max_tokens=64)
+    assert smollm2.chat(FRANCE, repeat_penalty=1.0).text == "The capital of France is Paris."
 
 
 def test_tool_calls_are_valid_by_construction(smollm2: LlamaCppChatModel) -> None:

@@ -110,9 +110,11 @@ def test_a_model_folder_without_its_weights_is_corrupt(tmp_path: Path) -> None:
 
 
 def test_doctor_reports_a_corrupt_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    wide_console: None,
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")  # table cells on one line each
     installed_entries_only(monkeypatch)  # judge only what this machine can have
     path = written_by_another_process(tmp_path)
     assert doctor.main(["--data-dir", str(tmp_path)]) == 0

@@ -69,9 +69,10 @@ def listing_rows(listing: str) -> dict[str, str]:
 
 
 def test_cli_list_says_how_each_file_is_verified(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    wide_console: None,
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")  # one table row per line
     assert cli.main(["--list", "--data-dir", str(tmp_path)]) == 0
     rows = listing_rows(capsys.readouterr().out)
     assert set(rows) == set(registry.REGISTRY)

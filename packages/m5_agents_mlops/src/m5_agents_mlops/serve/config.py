@@ -87,41 +87,46 @@ class ServeConfig(RunConfig):
         require(self.log_level in levels, f"log_level must be one of {', '.join(levels)}")
 
 
-def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """``SERVE_<FIELD>`` variables as typed config values (a bad value names its variable)."""
+def from_environment(
+    environ: dict[str, str] | None = None,
+    config_class: type[RunConfig] = ServeConfig,
+    prefix: str = ENV_PREFIX,
+) -> dict[str, Any]:
+    """``<prefix><FIELD>`` variables (``SERVE_PORT``) as typed values of ``config_class``'s fields;
+    a bad value names its variable, and an unknown ``<prefix>`` name (a typo) is refused."""
     environ = dict(os.environ if environ is None else environ)
-    hints = type_hints(ServeConfig)
-    names = {ENV_PREFIX + field.name.upper() for field in fields(ServeConfig) if field.init}
-    unknown = sorted(key for key in environ if key.startswith(ENV_PREFIX) and key not in names)
+    hints = type_hints(config_class)
+    names = {prefix + field.name.upper() for field in fields(config_class) if field.init}
+    unknown = sorted(key for key in environ if key.startswith(prefix) and key not in names)
     require(
         not unknown, f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}"
     )
     values: dict[str, Any] = {}
-    for field in fields(ServeConfig):
-        raw = environ.get(ENV_PREFIX + field.name.upper())
+    for field in fields(config_class):
+        raw = environ.get(prefix + field.name.upper())
         if raw is None or not field.init:
             continue
         hint = hints[field.name]
         text: Any = raw
         if "bool" in str(hint):
             word = raw.strip().lower()
-            require(word in TRUE + FALSE, f"{ENV_PREFIX}{field.name.upper()}={raw!r}: use "
+            require(word in TRUE + FALSE, f"{prefix}{field.name.upper()}={raw!r}: use "
                     f"{'/'.join(TRUE)} or {'/'.join(FALSE)}")  # fmt: skip
             text = word in TRUE
         elif "int" in str(hint) and "str" not in str(hint):
-            text = _number(raw, int, field.name)
+            text = _number(raw, int, prefix + field.name.upper())
         elif "float" in str(hint):
-            text = _number(raw, float, field.name)
+            text = _number(raw, float, prefix + field.name.upper())
         elif "Path" in str(hint):
             text = Path(raw)
         ok, value = conform(text, hint)
-        require(ok, f"{ENV_PREFIX}{field.name.upper()}={raw!r} is not a valid {field.name}")
+        require(ok, f"{prefix}{field.name.upper()}={raw!r} is not a valid {field.name}")
         values[field.name] = value
     return values
 
 
-def _number(raw: str, kind: type, name: str) -> Any:
+def _number(raw: str, kind: type, variable: str) -> Any:
     try:
         return kind(raw)
     except ValueError:
-        require(False, f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number")
+        require(False, f"{variable}={raw!r} is not a number")

@@ -140,23 +140,24 @@ def register_version(
     """
     from mlflow.exceptions import MlflowException
 
-    client = client_for(as_uri(tracking_uri))
-    try:
-        client.create_registered_model(name)
-    except MlflowException as error:
-        if error.error_code != "RESOURCE_ALREADY_EXISTS":
-            raise
-    tags = {"metric": metric, metric: repr(float(score))}
-    # MLflow looks up a logged model ("models:/m-...") through the global URI, whatever the client.
+    # MLflow looks up a logged model ("models:/m-...") through the global URI whatever the
+    # client, and its file registry opens clients of its own on that URI: point it at ours.
     with mlflow_store(tracking_uri):
+        client = client_for(as_uri(tracking_uri))
+        try:
+            client.create_registered_model(name)
+        except MlflowException as error:
+            if error.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
+        tags = {"metric": metric, metric: repr(float(score))}
         created = client.create_model_version(
             name, source=model_uri, run_id=run_id, tags=tags, model_id=model_id
         )
-    version = int(created.version)
-    champion = _current_champion(client, name, metric)
-    if champion is None or score > champion[1]:
-        client.set_registered_model_alias(name, CHAMPION, str(version))
-        champion = (version, float(score))
+        version = int(created.version)
+        champion = _current_champion(client, name, metric)
+        if champion is None or score > champion[1]:
+            client.set_registered_model_alias(name, CHAMPION, str(version))
+            champion = (version, float(score))
     return Registration(name, version, metric, float(score), *champion)
 
 
@@ -215,7 +216,7 @@ def resolve_model(
     from mlflow.exceptions import MlflowException
 
     try:
-        with fail_fast():
+        with fail_fast(), mlflow_store(store):  # the file registry's own clients use it too
             version = int(_find_version(client_for(store), ref, store, hint).version)
             key = hashlib.sha256(store.encode()).hexdigest()[:12]
             target = (cache or default_cache()) / key / ref.name / str(version)

@@ -20,7 +20,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from m2_classical_ml.errors import InvalidInputError
 from m3_deep_learning.errors import BadImageError
@@ -28,6 +27,7 @@ from m4_genai.errors import LLMError
 from m5_agents_mlops.serve import openai_api, routes
 from m5_agents_mlops.serve.batching import BatcherClosed, MicroBatcher
 from m5_agents_mlops.serve.config import ServeConfig
+from m5_agents_mlops.serve.limits import BodyLimit
 from m5_agents_mlops.serve.loading import load_services
 from m5_agents_mlops.serve.schemas import Readiness
 from m5_agents_mlops.serve.services import Services
@@ -44,52 +44,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }  # fmt: skip
 """Answers every model route may give besides its own, documented so clients (and the
 schemathesis run in the tests) know them."""
-
-
-class BodyLimit:
-    """413 for a body over ``max_bytes``, by its Content-Length or, when it streams without one,
-    as soon as it has read that much (uvicorn itself sets no limit)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.max_bytes:
-            return await self._refuse(send, "Content-Length is not a size or is over the limit")
-        seen, refused = 0, False
-
-        async def limited_receive() -> Message:
-            nonlocal seen, refused
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes and not refused:
-                refused = True
-                await self._refuse(send, "the body is over the limit")
-                return {"type": "http.disconnect"}  # the app stops reading, as if the client left
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            if not refused:  # the 413 went out: whatever the app answers now is dropped
-                await send(message)
-
-        try:
-            await self.app(scope, limited_receive, guarded_send)
-        except Exception:
-            if not refused:
-                raise
-            # The app failed reading a body we cut short (ClientDisconnect): the 413 went out.
-
-    async def _refuse(self, send: Send, reason: str) -> None:
-        response = JSONResponse({"detail": f"{reason} ({self.max_bytes:,} bytes)"}, status_code=413)
-        await response({"type": "http"}, _no_body, send)
-
-
-async def _no_body() -> Message:
-    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def start_batcher(services: Services, config: ServeConfig, metrics: Metrics) -> None:

@@ -5,7 +5,17 @@
 // the session but closing the tab ends it. On a 401 the client refreshes once (the server
 // rotates the refresh token) and retries; if that fails the session ends and the UI goes back
 // to the sign-in screen.
-import type { AskResponse, DocumentDetail, DocumentInfo, FactsResponse, Id, Tokens, User } from "./types";
+import type {
+  AskResponse,
+  DocumentDetail,
+  DocumentInfo,
+  FactsResponse,
+  Id,
+  Me,
+  Tokens,
+  Trace,
+  User,
+} from "./types";
 
 const REFRESH_KEY = "contract-qa.refresh_token";
 
@@ -158,6 +168,9 @@ export const api = {
   deadline: (id: Id, today?: string) =>
     request<unknown>("POST", "/api/deadline", today ? { document_id: id, today } : { document_id: id }),
   ask: (question: string) => request<AskResponse>("POST", "/api/ask", { question }),
+  me: () => request<Me>("GET", "/api/me"),
+  // Admins only (others get 404): the app asks `me()` first, so a non-admin never calls this.
+  traces: (limit = 20) => request<{ traces: Trace[] }>("GET", `/api/admin/traces?limit=${limit}`),
 };
 
 /**

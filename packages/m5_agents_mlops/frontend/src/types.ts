@@ -8,6 +8,11 @@ export interface User {
   email: string;
 }
 
+/** `GET /api/me`: the user, and whether they may read the traces (the server's `--admins`). */
+export interface Me extends User {
+  admin: boolean;
+}
+
 export interface Tokens {
   access_token: string;
   refresh_token: string;
@@ -75,4 +80,23 @@ export interface ClauseTarget {
   clause: Clause | null;
   /** Shown while the full clause loads (a citation's number/heading/page/excerpt). */
   preview?: Pick<Clause, "number" | "heading" | "page"> & { excerpt: string };
+}
+
+/** One timed step of a question (`ask` → `retrieval`, `model`, `tool` …), from /api/admin/traces. */
+export interface TraceSpan {
+  span_id: string;
+  parent_id: string | null;
+  name: string;
+  status: string;
+  /** Primitives; lists and objects (hits, prompt, tool calls) arrive as JSON text, long text cut. */
+  attributes: Record<string, string | number | boolean>;
+  /** ISO 8601 start time (UTC). */
+  start: string;
+  ms: number;
+}
+
+export interface Trace {
+  trace_id: string;
+  /** In start order; the first is the root (`parent_id` null). */
+  spans: TraceSpan[];
 }

@@ -48,7 +48,7 @@ def auth_flow(app: ContractQA, email: str) -> Account:
     wrong = login(app, email, "Wrong-pass-99")
     assert wrong.status_code == 401 and wrong.json()["detail"] == "wrong email or password"
     first = login(app, email).json()
-    assert user.get("/api/me").json() == {"id": user.id, "email": email}
+    assert user.get("/api/me").json() == {"id": user.id, "email": email, "admin": False}
 
     rotated = refresh(app, first["refresh_token"])
     assert rotated.status_code == 200, rotated.text
@@ -162,6 +162,7 @@ def check_traces(app: ContractQA, user: Account) -> None:
     for path in ("/api/admin/traces", "/admin/traces"):
         assert user.get(path).status_code == 404  # not an admin: the page does not exist
     admin = app.signup(ADMIN)
+    assert admin.get("/api/me").json()["admin"] is True  # what the web app asks
     traces = admin.get("/api/admin/traces").json()["traces"]
     asked = [
         t for t in traces

@@ -61,7 +61,11 @@ def contract_qa_url(tmp_path: Path, embedder: Any) -> Iterator[str]:
 
     # The SQLite URL is spelled out so that a $DATABASE_URL in the environment (a CI job that
     # points at PostgreSQL) cannot send this throw-away server's rows elsewhere.
-    config = ContractQAConfig(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'qa.sqlite'}")
+    config = ContractQAConfig(
+        home=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'qa.sqlite'}",
+        admins=api_support.ADMIN,  # the browser test that opens the Traces tab signs up as this
+    )
     context = build_context(config, model=ExtractiveChatModel(), embedder=embedder)
     try:
         with serve_in_thread(create_app(context), host="127.0.0.1", port=0) as url:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from m5_agents_mlops.contracts import auth
 from m5_agents_mlops.contracts.context import Context, User
 from m5_agents_mlops.contracts.db import User as UserRow
-from m5_agents_mlops.contracts.schemas import Credentials, RefreshRequest, Tokens, UserOut
+from m5_agents_mlops.contracts.schemas import Credentials, MeOut, RefreshRequest, Tokens
 
 router = APIRouter(prefix="/api", tags=["auth"])
 AUTH_ERRORS = {
@@ -57,11 +57,12 @@ def logout(body: RefreshRequest, ctx: Context) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=UserOut, responses=AUTH_ERRORS)
-def me(user_id: User, ctx: Context) -> UserOut:
-    """Who the access token belongs to."""
+@router.get("/me", response_model=MeOut, responses=AUTH_ERRORS)
+def me(user_id: User, ctx: Context) -> MeOut:
+    """Who the access token belongs to, and whether they are an admin (may read the traces)."""
     with ctx.sessions() as session:
         row = session.scalar(select(UserRow).where(UserRow.id == user_id))
         if row is None:
             raise auth.AuthError("the account of this token no longer exists")
-        return UserOut(id=row.id, email=row.email)
+        admin = row.email in ctx.config.admin_emails
+        return MeOut(id=row.id, email=row.email, admin=admin)

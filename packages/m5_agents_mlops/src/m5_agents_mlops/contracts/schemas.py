@@ -32,6 +32,14 @@ class UserOut(BaseModel):
     email: str
 
 
+class MeOut(UserOut):
+    """``GET /api/me``: the user, and whether they may read the traces (``--admins``). The web app
+    asks here rather than probing ``/api/admin/traces``: a 404 there would show in the browser's
+    console as a failed request. Only /api/me says it; the tokens' ``user`` stays ``{id, email}``."""
+
+    admin: bool
+
+
 class Tokens(BaseModel):
     access_token: str
     refresh_token: str

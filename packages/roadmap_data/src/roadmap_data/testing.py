@@ -8,6 +8,8 @@
   environment has installed, for tests of ``roadmap-doctor``'s verdicts.
 - ``fake_parts``: installed "part wheels" holding a few bytes each (package folders on
   ``sys.path``), so joining a 1 GB model is tested with a file of a hundred bytes.
+- ``run_console_script``, ``check_smoke_run``: a console script in a fresh process with its own
+  data directory, optionally with the socket guard installed first (the workspace's smoke tests).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import email.message
 import hashlib
 import io
 import ipaddress
+import os
 import socket
+import subprocess
+import sys
 import urllib.error
 import uuid
 from collections.abc import Callable, Sequence
@@ -158,3 +163,36 @@ def installed_entries_only(monkeypatch: Any) -> None:
             monkeypatch.delitem(registry.REGISTRY, name)
     kept = tuple(card for card in models.CHAT_MODELS if card.name in registry.REGISTRY)
     monkeypatch.setattr(models, "CHAT_MODELS", kept)
+
+
+# Runs a console script's entry point in a fresh interpreter with the loopback-only socket guard
+# installed first, so a smoke run that reaches for the network fails as loudly as a test would.
+GUARDED = (
+    "import sys; from importlib.metadata import entry_points; "
+    "from roadmap_data.testing import block_network_in_this_process as guard; guard(); "
+    "name = sys.argv[1]; sys.argv = sys.argv[1:]; "
+    "sys.exit(entry_points(group='console_scripts', name=name)[name].load()())"
+)
+
+
+def run_console_script(
+    name: str, *args: str, data: Path, guarded: bool = False, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run console script ``name`` with ``args`` in a subprocess whose data directory (and
+    working folder) is ``data``; ``guarded``: no network but loopback."""
+    env = {**os.environ, "AI_ROADMAP_DATA": str(data), "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1"}
+    binary = Path(sys.executable).parent / name
+    command = [sys.executable, "-c", GUARDED, name] if guarded else [str(binary)]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=env, cwd=data, timeout=timeout
+    )
+
+
+def check_smoke_run(name: str, data: Path, writes_metrics: bool = True) -> None:
+    """``name --smoke`` exits 0 with only loopback reachable and, if ``writes_metrics``, leaves a
+    metrics.json under ``<data>/runs/`` (the contract every console script keeps)."""
+    result = run_console_script(name, "--smoke", data=data, guarded=True)
+    assert result.returncode == 0, f"{name} --smoke failed:\n{result.stdout}\n{result.stderr}"
+    if writes_metrics:
+        metrics = list((data / "runs").rglob("metrics.json"))
+        assert metrics, f"{name} --smoke wrote no metrics.json under {data / 'runs'}"

@@ -13,11 +13,12 @@ The thresholds of the "not found" rule are chosen on the golden set's dev questi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from m4_genai.llm import ChatModel
+from m4_genai.llm import ChatModel, ChatResult, Message
 from m4_genai.rag import RagAnswer, RagConfig, answer
 from m4_genai.retrieval.chunks import Hit
 from m4_genai.retrieval.search import Searcher
@@ -25,6 +26,7 @@ from m4_genai.retrieval.vectorstore import Where
 from m5_agents_mlops.contracts.library import Library, NotFound
 from m5_agents_mlops.contracts.schemas import NOT_FOUND, AskResponse, Citation
 from m5_agents_mlops.contracts.tracing import TracedModel, TracedSearcher, Tracing
+from m5_agents_mlops.errors import AgentError
 
 CONTRACT_RAG = RagConfig(k=3, mode="dense", min_similarity=0.23, max_unknown_share=1.0)
 """Dense retrieval of 3 clauses; "not found" when the best clause's cosine is below 0.23.
@@ -113,6 +115,36 @@ class NamedSources:
         ]
 
     def __getattr__(self, name: str) -> Any:  # vocabulary_size, unknown_words
+        return getattr(self.inner, name)
+
+
+class ModelBusy(AgentError):
+    """The model stayed busy with other requests for the whole wait: 503, try again later."""
+
+    status = 503
+    retry_after_s = 5
+
+
+class OneAtATime:
+    """A chat model that answers one request at a time (a llama.cpp context is not safe to
+    share between threads), each waiting at most ``wait_s`` for its turn. Only the model call
+    is serialised: retrieval, the database and the tools of other requests run meanwhile."""
+
+    def __init__(self, inner: ChatModel, lock: threading.Lock, wait_s: float = 120.0) -> None:
+        self.inner, self.lock, self.wait_s = inner, lock, wait_s
+
+    def chat(self, messages: list[Message], tools: Any = None, **opts: Any) -> ChatResult:
+        if not self.lock.acquire(timeout=self.wait_s):
+            raise ModelBusy(f"the model was busy for {self.wait_s:.0f} s; try again shortly")
+        try:
+            return self.inner.chat(messages, tools=tools, **opts)
+        finally:
+            self.lock.release()
+
+    def stream(self, messages: list[Message], **opts: Any) -> Iterator[str]:
+        yield self.chat(messages, **opts).text
+
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
 

@@ -77,7 +77,8 @@ def add_operations_routes(app: FastAPI) -> None:
             with request.app.state.context.sessions() as session:
                 session.execute(text("SELECT 1"))
         except Exception as error:  # any driver error means: do not send traffic here
-            return JSONResponse({"ready": False, "detail": str(error)[:200]}, status_code=503)
+            log(logging.ERROR, "database unreachable", error=str(error)[:300])
+            return JSONResponse({"ready": False, "detail": "database unreachable"}, status_code=503)
         return JSONResponse({"ready": True})
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
@@ -91,9 +92,13 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RoadmapError)
     async def known_error(request: Request, error: RoadmapError) -> JSONResponse:
         status = getattr(error, "status", None)
-        if status is None:
+        if status is None:  # not the client's doing: the reason goes to the log, not to them
+            request_id = getattr(request.state, "request_id", None)
+            log(logging.ERROR, "unexpected error", error=str(error), kind=type(error).__name__,
+                request_id=request_id)  # fmt: skip
             status = 503 if isinstance(error, LLMError) else 500
-            log(logging.ERROR, "unexpected error", error=str(error), kind=type(error).__name__)
+            detail = "the model is unavailable" if status == 503 else "internal server error"
+            return JSONResponse({"detail": detail, "request_id": request_id}, status_code=status)
         headers = {}
         if status == 401:
             headers["WWW-Authenticate"] = "Bearer"

@@ -36,7 +36,7 @@ class AppContext:
     embed: Any = None
     """``embed(texts) -> (n, d)`` unit vectors, for comparing contracts by meaning."""
     model_lock: threading.Lock = field(default_factory=threading.Lock)
-    """One generation at a time: a llama.cpp context is not safe to share between threads."""
+    """The lock of ``answerer.model`` (``answering.OneAtATime``): one generation at a time."""
 
 
 def context(request: Request) -> AppContext:

@@ -33,7 +33,12 @@ from m5_agents_mlops.contracts.clauses import split_clauses
 from m5_agents_mlops.contracts.db import Clause, Document, DocumentFile, User
 from m5_agents_mlops.contracts.parsed import ParsedClause
 from m5_agents_mlops.contracts.schemas import ClauseOut, DocumentDetail, DocumentOut
-from m5_agents_mlops.contracts.uploads import UploadError, parse, safe_display_name
+from m5_agents_mlops.contracts.uploads import (
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    parse,
+    safe_display_name,
+)
 from m5_agents_mlops.errors import AgentError
 
 
@@ -68,18 +73,20 @@ class Library:
 
     sessions: sessionmaker[Session]
     index: ClauseIndex
-    max_upload_bytes: int = 10 * 1024 * 1024
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
 
     def add(self, user_id: str, filename: str | None, data: bytes) -> tuple[DocumentOut, bool]:
         """Store an upload; ``(document, created)``. The same bytes again: the first upload, False."""
+        if len(data) > self.max_upload_bytes:
+            raise UploadError(413, f"the file is over the {self.max_upload_bytes:,}-byte limit")
+        sha256 = hashlib.sha256(data).hexdigest()
+        known = self._by_hash(user_id, sha256)  # before parsing: a repeat costs one query
+        if known is not None:
+            return known, False
         kind, pages = parse(data, self.max_upload_bytes)  # UploadError: 413, 415 or 422
         clauses = [c for c in split_clauses(pages) if c.text.strip()]
         if not clauses:
             raise UploadError(422, "the file holds no text to answer questions from")
-        sha256 = hashlib.sha256(data).hexdigest()
-        known = self._by_hash(user_id, sha256)
-        if known is not None:
-            return known, False
         name = safe_display_name(filename)
         document_id = uuid.uuid4().hex
         rows = [(uuid.uuid4().hex, clause) for clause in clauses]
@@ -185,7 +192,9 @@ class Library:
         with self.sessions() as session:
             row = self._owned(session, user_id, document_id)
             blob = session.get(DocumentFile, document_id)
-            return document_out(row), b"" if blob is None else blob.data
+            if blob is None:  # written with its row, so only a damaged database lacks it
+                raise NotFound(f"the file of document {document_id!r} is missing")
+            return document_out(row), blob.data
 
     def cited(self, user_id: str, clause_ids: list[str]) -> dict[str, tuple[ClauseOut, str]]:
         """``clause id → (clause, document name)`` for those of ``clause_ids`` the user owns."""
@@ -204,7 +213,7 @@ class Library:
         with self.sessions() as session, session.begin():
             self._owned(session, user_id, document_id)
             session.execute(delete(Document).where(Document.id == document_id))
-        self.index.remove(user_id, document_id)
+        self._forget(user_id, document_id)  # gone for the user already: reconcile mops up
 
     def reconcile_all(self) -> int:
         """``reconcile`` every user's index (``contract-qa`` does it at start-up)."""

@@ -49,7 +49,7 @@ def traces_page(ctx: Context, user_id: User, limit: int = Query(50, ge=1, le=500
         for span in trace["spans"]:
             depth[span["span_id"]] = depth.get(span["parent_id"], 0) + 1
             attributes = "<br>".join(
-                f"<b>{escape(k)}</b>: {escape(str(v))[:600]}" for k, v in span["attributes"].items()
+                f"<b>{escape(k)}</b>: {escape(str(v)[:600])}" for k, v in span["attributes"].items()
             )
             indent = "&nbsp;" * 4 * depth[span["span_id"]]
             rows.append(

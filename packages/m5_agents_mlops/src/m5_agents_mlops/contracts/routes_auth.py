@@ -49,7 +49,7 @@ def refresh(body: RefreshRequest, ctx: Context) -> dict:
         return auth.rotate(session, body.refresh_token, ctx.auth).as_dict()
 
 
-@router.post("/auth/logout", status_code=204, responses=AUTH_ERRORS)
+@router.post("/auth/logout", status_code=204)
 def logout(body: RefreshRequest, ctx: Context) -> Response:
     """Revoke the refresh token (and every token rotated from the same login)."""
     with ctx.sessions() as session:

@@ -1,7 +1,7 @@
 """Questions (RAG with citations), extracted facts, notice deadlines, comparisons, the agent.
 
-Generation is serialised by ``model_lock`` (one llama.cpp context); retrieval, facts, deadlines
-and comparisons need no model and run in parallel.
+Only the model's calls are serialised (``answering.OneAtATime``: one llama.cpp context);
+retrieval, facts, deadlines and comparisons need no model and run in parallel.
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ NOT_YOURS = {404: {"description": "No such document for this user."}}
 def ask(body: AskRequest, user_id: User, ctx: Context) -> AskResponse:
     """Answer from the caller's contracts, citing clauses; "Not found in your contracts." when
     the contracts do not cover the question."""
-    with ctx.model_lock:
-        return ctx.answerer.ask(user_id, body.question, body.document_ids)
+    return ctx.answerer.ask(user_id, body.question, body.document_ids)
 
 
 @router.get("/documents/{document_id}/facts", responses=NOT_YOURS)
@@ -86,9 +85,8 @@ def compare(body: CompareRequest, user_id: User, ctx: Context) -> dict[str, Any]
 @router.post("/agent")
 def agent(body: AgentRequest, user_id: User, ctx: Context) -> dict[str, Any]:
     """The question answered by the agent, with the tools it called and what they returned."""
-    model = ctx.answerer.model
-    with ctx.model_lock:
-        result = run_agent(ctx.library, model, user_id, body.question, ctx.tracing, ctx.embed)
+    model = ctx.answerer.model  # one model call at a time (answering.OneAtATime), not the tools
+    result = run_agent(ctx.library, model, user_id, body.question, ctx.tracing, ctx.embed)
     steps = [
         {"tool": call["name"], "arguments": call["arguments"], "result": call.get("content")}
         for call in result.tool_calls

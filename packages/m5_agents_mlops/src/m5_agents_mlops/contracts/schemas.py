@@ -80,7 +80,7 @@ class DocumentList(BaseModel):
 
 class AskRequest(Strict):
     question: str = Field(min_length=1, max_length=2000)
-    document_ids: list[str] | None = Field(default=None, max_length=50)
+    document_ids: list[str] | None = Field(default=None, min_length=1, max_length=50)
     """Only these documents (None: all of the user's)."""
 
 

@@ -7,11 +7,12 @@ and then fails every request. Tests pass their own ``model`` (a scripted one) an
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from m4_genai.llm import ChatModel, load_chat_model
 from m4_genai.retrieval.embedder import Embedder, default_embedder
-from m5_agents_mlops.contracts.answering import CONTRACT_RAG, Answerer
+from m5_agents_mlops.contracts.answering import CONTRACT_RAG, Answerer, OneAtATime
 from m5_agents_mlops.contracts.auth import AuthSettings, load_or_create_secret
 from m5_agents_mlops.contracts.clause_index import ClauseIndex
 from m5_agents_mlops.contracts.context import AppContext
@@ -53,8 +54,9 @@ def build_context(
         access_ttl_s=round(config.access_minutes * 60),
         refresh_ttl_s=round(config.refresh_days * 24 * 3600),
     )
-    answerer = Answerer(library, model or load_model(config), tracing)
+    lock = threading.Lock()
+    answerer = Answerer(library, OneAtATime(model or load_model(config), lock), tracing)
     return AppContext(
         config, sessions, library, answerer, auth, limiter or LoginLimiter(), tracing,
-        embed=embedder.embed,
+        embed=embedder.embed, model_lock=lock,
     )  # fmt: skip

@@ -47,34 +47,17 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def contract_qa_url(tmp_path: Path, embedder: Any) -> Iterator[str]:
-    """Base URL of a real Contract-QA server (API + built UI) on a free loopback port, with its
-    own SQLite database and index under tmp_path. The model is the extractive stand-in (answers
-    with the first sentence of source [1], cited), so the answers are deterministic; the embedder
-    is the real MiniLM, so retrieval is the product's own."""
-    # Imported here: only the tests that start a server pay for FastAPI and the embedder.
-    from m4_genai.llm.scripted import ExtractiveChatModel
+def contract_qa_url(make_contract_qa: Any) -> Iterator[str]:
+    """Base URL of a real Contract-QA server (API + built UI) on a free loopback port: an app of
+    ``make_contract_qa`` (its own SQLite file and index, the extractive stand-in model, so the
+    answers are deterministic, the real MiniLM, so retrieval is the product's own, and
+    ``admin@example.com`` as admin) served by uvicorn."""
     from m5_agents_mlops.contracts.app import create_app
-    from m5_agents_mlops.contracts.settings import ContractQAConfig
-    from m5_agents_mlops.contracts.wiring import build_context
     from m5_agents_mlops.serve.server import serve_in_thread
 
-    # The SQLite URL is spelled out so that a $DATABASE_URL in the environment (a CI job that
-    # points at PostgreSQL) cannot send this throw-away server's rows elsewhere.
-    config = ContractQAConfig(
-        home=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'qa.sqlite'}",
-        admins=api_support.ADMIN,  # the browser test that opens the Traces tab signs up as this
-    )
-    context = build_context(config, model=ExtractiveChatModel(), embedder=embedder)
-    try:
-        with serve_in_thread(create_app(context), host="127.0.0.1", port=0) as url:
-            yield url
-    finally:
-        context.tracing.shutdown()  # the span exporter's thread
-        bind = context.sessions.kw.get("bind")
-        if bind is not None:
-            bind.dispose()
+    app = make_contract_qa()
+    with serve_in_thread(create_app(app.ctx), host="127.0.0.1", port=0) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from m4_genai.retrieval.chunks import Chunk, Hit
+from m4_genai.retrieval.chunks import Chunk
 from m4_genai.retrieval.embedder import Embedder
 from m4_genai.retrieval.index import ChunkIndex
 from m4_genai.retrieval.search import Searcher, make_searcher
@@ -91,8 +91,3 @@ class ClauseIndex:
 
     def count(self, user_id: str) -> int:
         return self.for_user(user_id).count()
-
-
-def cited_clause_ids(hits: Sequence[Hit]) -> list[str]:
-    """The clause ids of ``hits``, in rank order."""
-    return [hit.chunk.symbol for hit in hits]

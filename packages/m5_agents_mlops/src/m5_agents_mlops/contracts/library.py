@@ -63,7 +63,8 @@ def clause_out(row: Clause) -> ClauseOut:
     return ClauseOut.model_validate(row, from_attributes=True)
 
 
-def as_parsed(row: Clause) -> ParsedClause:
+def as_parsed(row: Clause | ClauseOut) -> ParsedClause:
+    """A stored clause (a row, or its API form) as the fact tools read it."""
     return ParsedClause(row.position, row.number, row.heading, row.page, row.text)
 
 

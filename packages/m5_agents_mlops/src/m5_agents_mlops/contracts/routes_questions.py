@@ -16,6 +16,7 @@ from m5_agents_mlops.contracts.compare import compare_contracts
 from m5_agents_mlops.contracts.context import Context, User
 from m5_agents_mlops.contracts.deadlines import Deadline, notice_deadline
 from m5_agents_mlops.contracts.facts import extract_facts
+from m5_agents_mlops.contracts.library import as_parsed
 from m5_agents_mlops.contracts.schemas import (
     AgentRequest,
     AskRequest,
@@ -38,9 +39,8 @@ def ask(body: AskRequest, user_id: User, ctx: Context) -> AskResponse:
 @router.get("/documents/{document_id}/facts", responses=NOT_YOURS)
 def facts(document_id: str, user_id: User, ctx: Context) -> dict[str, Any]:
     """The contract's key facts as a typed table, each with the clause it was read from."""
-    _, clauses = ctx.library.clauses(user_id, document_id)
     detail = ctx.library.get(user_id, document_id)
-    found, sources = extract_facts(clauses)
+    found, sources = extract_facts([as_parsed(clause) for clause in detail.clauses])
     ids = {clause.position: clause.id for clause in detail.clauses}
     return {
         "facts": found.model_dump(mode="json"),
@@ -65,8 +65,7 @@ def compare(body: CompareRequest, user_id: User, ctx: Context) -> dict[str, Any]
     left, right = (ctx.library.get(user_id, i) for i in (body.left_id, body.right_id))
     left_clauses = {c.position: c for c in left.clauses}
     right_clauses = {c.position: c for c in right.clauses}
-    _, a = ctx.library.clauses(user_id, body.left_id)
-    _, b = ctx.library.clauses(user_id, body.right_id)
+    a, b = ([as_parsed(c) for c in detail.clauses] for detail in (left, right))
     rows = compare_contracts(a, b, ctx.embed)
     return {
         "rows": [

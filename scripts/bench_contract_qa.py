@@ -35,7 +35,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from m4_genai.golden.calibrate import Rule, gather
+from m4_genai.golden.calibrate import gather
 from m4_genai.llm import load_chat_model
 from m4_genai.retrieval.embedder import default_embedder
 from m5_agents_mlops.contracts.answering import CONTRACT_RAG, Answerer
@@ -63,7 +63,7 @@ the golden clause among the sources, the golden clause cited as ``[n]``."""
 def configured_rule(samples: IndexedSamples, questions: list, k: int) -> dict[str, Any]:
     """``CONTRACT_RAG``'s own mode and thresholds on the test questions."""
     searcher = samples.searcher(CONTRACT_RAG.mode)
-    rule = Rule(CONTRACT_RAG.min_similarity, CONTRACT_RAG.max_unknown_share)
+    rule = CONTRACT_RAG.refusal_rule()
     asked = {g: [q.as_golden() for q in of(questions, "test", g)] for g in GROUPS}
     groups = {g: gather(searcher, asked[g], k) for g in GROUPS}
     return {"mode": CONTRACT_RAG.mode, "rule": asdict(rule), "test": confusion_rows(rule, groups)}

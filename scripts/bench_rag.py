@@ -45,7 +45,7 @@ from m4_genai.golden import (
     score_rankings,
     write_pydoc_corpus,
 )
-from m4_genai.golden.calibrate import Rule
+from m4_genai.golden.calibrate import Rule, fit_answerability
 from m4_genai.lessons.similarity import ANALOGIES, analogy, wordpiece_vocabulary
 from m4_genai.rag import RagConfig
 from m4_genai.retrieval import ChunkIndex, Searcher, default_embedder, index_files, index_repo
@@ -54,6 +54,7 @@ from roadmap_data import runs_dir
 from roadmap_data.console import console, save_json
 from roadmap_data.paths import repo_root
 
+KINDS = ("near", "adversarial", "far")
 SEARCHERS = {  # name → (mode, rerank)
     "dense": ("dense", False),
     "bm25": ("bm25", False),
@@ -164,7 +165,8 @@ def latency_under_load(index: ChunkIndex, questions: list) -> list[dict[str, Any
 
 
 def abstention(searcher: Searcher) -> dict[str, Any]:
-    """The rule chosen on dev, and the configured rule's confusion tables on dev and test."""
+    """Both refusal rules fitted on dev (the answerability score and the two thresholds), the
+    configured rule's confusion tables on dev and test, and each fitted rule's on test."""
     evidence = {}
     for split in ("dev", "test"):
         unanswerable = load_golden("unanswerable", split)
@@ -172,18 +174,30 @@ def abstention(searcher: Searcher) -> dict[str, Any]:
             "answerable": gather(searcher, load_golden("pydoc_topics", split)),
             **{
                 kind: gather(searcher, [q for q in unanswerable if q.kind == kind])
-                for kind in ("near", "adversarial", "far")
+                for kind in KINDS
             },
         }
     dev = evidence["dev"]
-    chosen = choose_rule(dev["answerable"], dev["near"])
+    thresholds = choose_rule(dev["answerable"], dev["near"])
+    unanswerable_dev = [e for kind in KINDS for e in dev[kind]]
+    score = fit_answerability(dev["answerable"], unanswerable_dev)
+    fitted = {
+        "thresholds": thresholds,
+        "score": Rule(thresholds.min_similarity, thresholds.max_unknown_share, score),
+    }
     config = RagConfig()
-    configured = Rule(config.min_similarity, config.max_unknown_share)
-    tables = {}
+    configured = config.refusal_rule()
+    result: dict[str, Any] = {
+        "fitted_on_dev": {name: asdict(rule) for name, rule in fitted.items()},
+        "configured": asdict(configured),
+    }
     for split, groups in evidence.items():
-        answerable = groups.pop("answerable")
-        tables[split] = confusion(configured, answerable, groups)
-    return {"chosen_on_dev": asdict(chosen), "configured": asdict(configured), **tables}
+        others = {kind: groups[kind] for kind in KINDS}
+        result[split] = confusion(configured, groups["answerable"], others)
+        result[f"{split}_by_rule"] = {
+            name: confusion(rule, groups["answerable"], others) for name, rule in fitted.items()
+        }
+    return result
 
 
 def analogies(embedder: Any, quick: bool) -> list[dict[str, Any]]:
@@ -232,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick and root is not None:
         repo_index, repo_stats = index_repo(root, embedder, progress=True)
         searcher = make_searcher(repo_index, config.mode, config.rerank, config.candidates)
-        rule = Rule(config.min_similarity, config.max_unknown_share)
+        rule = config.refusal_rule()
         results["repo"] = {
             "chunks": repo_stats.total_chunks,
             "rows": quality(repo_index, "repo_code", ["dense", "hybrid", "hybrid+rerank"]),

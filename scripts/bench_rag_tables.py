@@ -77,6 +77,21 @@ def confusion_table(rows: list[dict[str, Any]]) -> list[str]:
     return table(["questions", "n", "answered", "refused"], body)
 
 
+def rule_table(abstention: dict[str, Any]) -> list[str]:
+    """Share refused per group, for each rule fitted on dev, on dev and on test."""
+    header, body = ["rule"], []
+    for name in ("thresholds", "score"):
+        row: list[Any] = [name]
+        for split in ("dev", "test"):
+            for r in abstention[f"{split}_by_rule"][name]:
+                if name == "thresholds":
+                    header.append(f"{r['group']} {split} (n={r['n']})")
+                row.append(r["answered"] if r["group"] == "answerable" else r["refused"])
+        body.append(row)
+    header = [h.replace("answerable", "answered: answerable") for h in header]
+    return table(header, body)
+
+
 def misses(rows: list[dict[str, Any]], searcher: str) -> list[str]:
     """Dev misses at rank 1 of one searcher (test misses are never listed)."""
     dev = next(r for r in rows if r["searcher"] == searcher and r["split"] == "dev")
@@ -108,12 +123,19 @@ def report(rag: dict[str, Any]) -> list[str]:
         lines += ["Latency beside a CPU hog using 1.5 of the 2 cores:", "",
                   *latency_table(rag["latency"]), ""]  # fmt: skip
     a = rag["abstention"]
-    chosen, used = a["chosen_on_dev"], a["configured"]
+    score, thresholds = a["fitted_on_dev"]["score"], a["fitted_on_dev"]["thresholds"]
+    weights = score["answerability"]
     lines += [
-        f'"I don\'t know" before the model: refuse when the best cosine is below '
-        f"{used['min_similarity']} or ≥ {used['max_unknown_share']:.0%} of the question's words "
-        f"appear in no document (chosen on dev: {chosen['min_similarity']} / "
-        f"{chosen['max_unknown_share']:.0%}). Test split:",
+        '"I don\'t know" before the model, both rules fitted on dev: the answerability score '
+        f"({weights['cosine']:+.2f}·cosine {weights['unknown']:+.2f}·unknown share "
+        f"{weights['keywords']:+.2f}·keyword match {weights['bias']:+.2f} < 0: refuse) and the "
+        f"two thresholds (cosine < {thresholds['min_similarity']} or ≥ "
+        f"{thresholds['max_unknown_share']:.0%} unknown words: refuse). Share refused (for "
+        "answerable questions: share answered):",
+        "",
+        *rule_table(a),
+        "",
+        "The configured rule on the test split:",
         "",
         *confusion_table(a["test"]),
         "",

@@ -26,10 +26,16 @@ def hit(text: str, source: str = "a.txt", similarity: float = 0.6) -> Hit:
 
 
 class VocabularySearcher:
-    """Fixed hits, and an index vocabulary for ``unknown_words`` (as the real searchers have)."""
+    """Fixed hits, an index vocabulary for ``unknown_words`` and a fixed keyword match (as the
+    real searchers have; 0.2 is a typical near-topic match)."""
 
-    def __init__(self, hits: list[Hit], vocabulary: set[str], size: int = MIN_VOCABULARY) -> None:
-        self.hits, self.vocabulary, self.size = hits, vocabulary, size
+    def __init__(
+        self, hits: list[Hit], vocabulary: set[str], size: int = MIN_VOCABULARY, match: float = 0.2
+    ) -> None:
+        self.hits, self.vocabulary, self.size, self.match = hits, vocabulary, size, match
+
+    def keyword_match(self, query: str) -> float:
+        return self.match
 
     def vocabulary_size(self) -> int:
         return self.size
@@ -88,7 +94,8 @@ def test_a_question_in_the_corpus_vocabulary_reaches_the_model() -> None:
 def test_a_small_vocabulary_is_no_evidence_and_the_cosine_decides_alone() -> None:
     hits = [hit("Write a small function.", similarity=0.5)]
     small = VocabularySearcher(hits, {"function"}, size=MIN_VOCABULARY - 1)
-    assert gather_evidence("write a small function", hits, small).unknown == ()
+    evidence = gather_evidence("write a small function", hits, small)
+    assert evidence.unknown == () and evidence.keyword_match is None
     large = VocabularySearcher(hits, {"function"})
     assert gather_evidence("write a small function", hits, large).unknown == ("write", "small")
 

@@ -21,7 +21,7 @@ from m4_genai.golden import (
     score_rankings,
     write_pydoc_corpus,
 )
-from m4_genai.golden.calibrate import Rule
+from m4_genai.golden.calibrate import Rule, fit_answerability
 from m4_genai.rag import RagConfig
 from m4_genai.retrieval import ChunkIndex, Searcher, default_embedder, index_files, make_searcher
 
@@ -59,9 +59,22 @@ def test_the_default_searcher_on_held_out_questions(default_searcher: Searcher) 
     assert scores.hit_at_3 >= HELD_OUT_FLOORS["hit@3"], scores.ranks
 
 
+def test_the_default_answerability_score_is_the_one_fitted_on_dev(
+    default_searcher: Searcher,
+) -> None:
+    """The shipped weights are not set by hand: fitting again on the dev split gives a rule
+    that decides (almost) every dev question the same way (Python versions' manuals differ a little)."""
+    answerable = gather(default_searcher, load_golden("pydoc_topics", "dev"))
+    unanswerable = gather(default_searcher, load_golden("unanswerable", "dev"))
+    refit = Rule(0.0, 1.0, fit_answerability(answerable, unanswerable))
+    configured = RagConfig().refusal_rule()
+    agree = [refit.refuses(e) == configured.refuses(e) for e in answerable + unanswerable]
+    assert sum(agree) / len(agree) >= 0.97
+    assert sum(not configured.refuses(e) for e in answerable) / len(answerable) >= 0.95
+
+
 def test_the_refusal_rule_on_held_out_questions(default_searcher: Searcher) -> None:
-    config = RagConfig()
-    rule = Rule(config.min_similarity, config.max_unknown_share)
+    rule = RagConfig().refusal_rule()
     unanswerable = load_golden("unanswerable", "test")
     rows = confusion(
         rule,
@@ -77,6 +90,7 @@ def test_the_refusal_rule_on_held_out_questions(default_searcher: Searcher) -> N
     assert shares["far"]["refused"] == 1.0, rows
 
 
-HELD_OUT_FLOORS = {"hit@1": 0.64, "hit@3": 0.72, "answered": 0.92, "near refused": 0.60}
+HELD_OUT_FLOORS = {"hit@1": 0.64, "hit@3": 0.72, "answered": 0.88, "near refused": 0.73}
 """Two questions under what the defaults scored on this subset when the floors were set: hit@1
-0.72 and hit@3 0.80 on 25 questions, 100 % answered, 67 % of the 30 near-topic refused."""
+0.72 and hit@3 0.80 on 25 questions, 96 % answered (24 of 25), 80 % of the 30 near-topic refused
+(the two-threshold rule before it: 100 % answered, 67 % refused)."""

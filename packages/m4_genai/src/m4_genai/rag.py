@@ -8,9 +8,10 @@
 Two rules keep it honest:
 
 - **"I don't know" without a call to the model** when retrieval shows the documents cannot
-  answer: no chunk is similar enough, or the question's distinctive words appear in none of
-  them (``abstention.py``; both thresholds chosen on the golden set's dev questions by
-  ``golden/calibrate.py``). The model itself is not invited to refuse (see ``SYSTEM_PROMPT``).
+  answer: a score of how close the best chunk is, how many of the question's words no document
+  uses and how fully the best keyword match covers the rest (``abstention.py``; fitted on the
+  golden set's dev questions by ``golden/calibrate.py``). The model itself is not invited to
+  refuse (see ``SYSTEM_PROMPT``).
 - **The prompt always fits the model's context** (``fit_sources``): sources are kept in rank order
   while they fit; the first one that does not is cut at a word boundary (marked ``[…]``) if at least
   ``MIN_SOURCE_TOKENS`` remain, and the rest are dropped. The question itself is cut only if it alone
@@ -23,9 +24,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from m4_genai.abstention import gather_evidence, refusal_reason
+from m4_genai.abstention import AnswerabilityScore, Rule, gather_evidence
 from m4_genai.llm.base import ChatModel, ChatResult, Message
 from m4_genai.retrieval.chunks import Hit
 from m4_genai.retrieval.search import Mode, Searcher
@@ -48,6 +49,12 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / 3)
 
 
+ANSWERABILITY = (7.0929, -7.7498, 5.5972, -2.9345)
+"""The default answerability score (``golden/calibrate.py: fit_answerability`` on the dev split
+of the pydoc golden set, ``scripts/bench_rag.py`` prints it): weights of the best cosine, the
+unknown-word share and the keyword match, then the bias."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class RagConfig(Config):
     """How the chain retrieves and prompts. Presets: ``RagConfig.preset("tiny"|"cpu"|"full")``."""
@@ -66,10 +73,14 @@ class RagConfig(Config):
     """Rerank the first stage's top `candidates` by late interaction (retrieval/rerank.py): +0.4 s, no gain on held-out questions (README)."""
     candidates: int = 5
     """Chunks the reranker reads again (more: better recall, slower)."""
+    refusal: Literal["score", "thresholds"] = "score"
+    """How to decide "I don't know" before the model (abstention.py): the answerability score, or the two thresholds below (they also decide where the score cannot be computed: a tiny corpus)."""
+    answerability: tuple[float, ...] = ANSWERABILITY
+    """The score's weights: best cosine, unknown-word share, keyword match, bias (fitted on dev)."""
     min_similarity: float = 0.37
-    """Below this best cosine, answer "I don't know" without asking the model (see abstention.py)."""
+    """Thresholds rule: below this best cosine, answer "I don't know" without asking the model."""
     max_unknown_share: float = 0.30
-    """Answer "I don't know" when this share of the question's words appear in no document (1 = never)."""
+    """Thresholds rule: answer "I don't know" when this share of the question's words appear in no document (1 = never)."""
     context_tokens: int = 2048
     """The context window we budget for: prompt + answer (SmolLM2 allows 8192; CPU prompt time grows with it)."""
     max_new_tokens: int = 200
@@ -77,11 +88,17 @@ class RagConfig(Config):
     temperature: float = 0.0
     """0 = greedy decoding: the same question gives the same answer."""
 
+    def refusal_rule(self) -> Rule:
+        """The "I don't know" rule this config asks for (``abstention.py``)."""
+        score = AnswerabilityScore(*self.answerability) if self.refusal == "score" else None
+        return Rule(self.min_similarity, self.max_unknown_share, score)
+
     def validate(self) -> None:
         require_at_least(1, k=self.k, max_new_tokens=self.max_new_tokens)
         require_at_least(0, temperature=self.temperature)
         require(-1 <= self.min_similarity <= 1, "min_similarity is a cosine: between -1 and 1")
         require(0 < self.max_unknown_share <= 1, "max_unknown_share is a share: in (0, 1]")
+        require(len(self.answerability) == 4, "answerability takes 4 numbers: 3 weights and a bias")
         require_at_least(self.k, candidates=self.candidates)
         require(
             self.context_tokens >= self.max_new_tokens + 2 * MIN_SOURCE_TOKENS,
@@ -177,7 +194,7 @@ def answer(
     hits = searcher.search(question, k=config.k, where=where)
     retrieval_seconds = time.perf_counter() - start
     evidence = gather_evidence(question, hits, searcher)
-    refusal = refusal_reason(evidence, config.min_similarity, config.max_unknown_share)
+    refusal = config.refusal_rule().reason(evidence)
     if refusal:
         return RagAnswer(I_DONT_KNOW, hits, retrieval_seconds=retrieval_seconds, refusal=refusal)
     messages, truncated = build_messages(question, hits, config)

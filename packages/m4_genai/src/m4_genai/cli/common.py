@@ -55,6 +55,7 @@ def add_answer_flags(parser: RunParser) -> None:
     parser.add_field("k", "-k")
     parser.add_field("rerank")
     parser.add_field("candidates")
+    parser.add_field("refusal")
     parser.add_field("min_similarity")
     parser.add_field("max_unknown_share")
     parser.add_field("context_tokens")

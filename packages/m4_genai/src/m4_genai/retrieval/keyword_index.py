@@ -203,16 +203,25 @@ class KeywordIndex:
             self._stats = (version, n, norm, mean_idf)
         return self._stats[1:]
 
+    def _scores(self, query: Sequence[str]) -> tuple[np.ndarray, float]:
+        """BM25 of every doc by rowid for a tokenised query, and the score no doc can reach:
+        Σ idf · (k1 + 1) over the query's indexed words (BM25's term frequency saturates below it).
+        Call with the lock held."""
+        n_docs, norm, mean_idf = self._statistics()
+        scores = np.zeros(len(norm))  # (max rowid + 1,): one slot per doc
+        ceiling = 0.0
+        counts = Counter(query)  # a repeated query word counts again, as in rank_bm25
+        for term, (docs, tf) in self._postings(list(counts)).items():
+            idf = math.log(n_docs - len(docs) + 0.5) - math.log(len(docs) + 0.5)
+            idf = idf if idf >= 0 else self.epsilon * mean_idf
+            scores[docs] += counts[term] * idf * tf * (self.k1 + 1) / (tf + norm[docs])
+            ceiling += counts[term] * idf * (self.k1 + 1)
+        return scores, ceiling
+
     def top_k(self, query: Sequence[str], k: int) -> list[tuple[str, float]]:
         """The ``k`` best ``(chunk id, BM25 score)`` pairs for a tokenised query, best first."""
         with self._lock:
-            n_docs, norm, mean_idf = self._statistics()
-            scores = np.zeros(len(norm))  # (max rowid + 1,): one slot per doc
-            counts = Counter(query)  # a repeated query word counts again, as in rank_bm25
-            for term, (docs, tf) in self._postings(list(counts)).items():
-                idf = math.log(n_docs - len(docs) + 0.5) - math.log(len(docs) + 0.5)
-                idf = idf if idf >= 0 else self.epsilon * mean_idf
-                scores[docs] += counts[term] * idf * tf * (self.k1 + 1) / (tf + norm[docs])
+            scores, _ = self._scores(query)
             best = np.argsort(-scores, kind="stable")[:k]
             best = [int(d) for d in best if scores[d] > 0]
             if not best:
@@ -224,6 +233,15 @@ class KeywordIndex:
                 ).fetchall()
             )
         return [(ids[d], float(scores[d])) for d in best]
+
+    def keyword_match(self, query: Sequence[str]) -> float:
+        """How fully the best-matching chunk matches the query's indexed words, in [0, 1): its
+        BM25 score over the ceiling no chunk reaches (0 when no word is indexed). A chunk that
+        uses every rare word of the question, several times, comes close to 1; a question that
+        only shares common words with the documents stays low (evidence for "I don't know")."""
+        with self._lock:
+            scores, ceiling = self._scores(query)
+        return float(scores.max()) / ceiling if ceiling > 0 and len(scores) else 0.0
 
     def close(self) -> None:
         self._db.close()

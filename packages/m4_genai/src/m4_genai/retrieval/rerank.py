@@ -95,3 +95,6 @@ class RerankingSearcher:
 
     def vocabulary_size(self) -> int:
         return self.base.vocabulary_size() if isinstance(self.base, KnowsVocabulary) else 0
+
+    def keyword_match(self, query: str) -> float:
+        return self.base.keyword_match(query) if isinstance(self.base, KnowsVocabulary) else 0.0

@@ -44,6 +44,8 @@ class KnowsVocabulary(Protocol):
 
     def unknown_words(self, query: str) -> list[str]: ...
 
+    def keyword_match(self, query: str) -> float: ...
+
 
 class _IndexSearcher:
     """What the three searchers share: the index, and the question embedded once."""
@@ -70,6 +72,11 @@ class _IndexSearcher:
         words = list(dict.fromkeys(tokenize(query)))
         known = self.index.keywords.known_terms(words)
         return [w for w in words if w not in known]
+
+    def keyword_match(self, query: str) -> float:
+        """How fully the best keyword match covers the question's indexed words, in [0, 1)
+        (``KeywordIndex.keyword_match``): evidence for "I don't know" too."""
+        return self.index.keywords.keyword_match(tokenize(query))
 
 
 class DenseSearcher(_IndexSearcher):

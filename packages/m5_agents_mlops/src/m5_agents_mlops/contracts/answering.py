@@ -28,7 +28,9 @@ from m5_agents_mlops.contracts.schemas import NOT_FOUND, AskResponse, Citation
 from m5_agents_mlops.contracts.tracing import TracedModel, TracedSearcher, Tracing
 from m5_agents_mlops.errors import AgentError
 
-CONTRACT_RAG = RagConfig(k=3, mode="dense", min_similarity=0.23, max_unknown_share=1.0)
+CONTRACT_RAG = RagConfig(
+    k=3, mode="dense", refusal="thresholds", min_similarity=0.23, max_unknown_share=1.0
+)
 """Dense retrieval of 3 clauses; "not found" when the best clause's cosine is below 0.23.
 
 Both chosen on the golden set's 30 *dev* questions by ``scripts/bench_contract_qa.py``

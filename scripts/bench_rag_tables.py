@@ -124,11 +124,13 @@ def report(rag: dict[str, Any]) -> list[str]:
                   *latency_table(rag["latency"]), ""]  # fmt: skip
     a = rag["abstention"]
     score, thresholds = a["fitted_on_dev"]["score"], a["fitted_on_dev"]["thresholds"]
-    weights = score["answerability"]
+    weights, shipped = score["answerability"], a["configured"]["answerability"] or {}
     lines += [
         '"I don\'t know" before the model, both rules fitted on dev: the answerability score '
         f"({weights['cosine']:+.2f}·cosine {weights['unknown']:+.2f}·unknown share "
-        f"{weights['keywords']:+.2f}·keyword match {weights['bias']:+.2f} < 0: refuse) and the "
+        f"{weights['keywords']:+.2f}·keyword match {weights['bias']:+.2f} < 0: refuse; shipped: "
+        + " / ".join(f"{shipped[k]:+.2f}" for k in ("cosine", "unknown", "keywords", "bias"))
+        + ") and the "
         f"two thresholds (cosine < {thresholds['min_similarity']} or ≥ "
         f"{thresholds['max_unknown_share']:.0%} unknown words: refuse). Share refused (for "
         "answerable questions: share answered):",

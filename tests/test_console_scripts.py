@@ -40,11 +40,13 @@ def test_every_member_has_console_scripts() -> None:
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_help_mentions_smoke(
-    name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In this process, through the installed entry point: a subprocess per script spent
     seconds importing each one's libraries (the smoke runs below run every script's binary)."""
     (entry,) = entry_points(group="console_scripts", name=name)
+    monkeypatch.setenv("AI_ROADMAP_DATA", str(tmp_path))  # as the smoke runs: nothing real touched
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", [name, "--help"])
     with pytest.raises(SystemExit) as exit_:
         entry.load()()

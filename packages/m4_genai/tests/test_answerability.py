@@ -99,6 +99,8 @@ def test_fitting_needs_keyword_evidence_on_both_sides() -> None:
     answerable, _ = dev_like_evidence()
     with pytest.raises(ValueError, match="keyword evidence"):
         fit_answerability(answerable, [Evidence(0.3, (), 4)])
+    with pytest.raises(ValueError, match="min_answered is a share"):
+        fit_answerability(*dev_like_evidence(), min_answered=0.0)
 
 
 def test_the_config_chooses_the_rule() -> None:

@@ -28,7 +28,10 @@ not say ("who proposed the walrus operator?"), reaches the model, which is not i
 (``rag.SYSTEM_PROMPT`` says why): the README measures how often that happens.
 
 Words inside backticks are left out of the unknown-word test: they are usually the asker's own
-names (`key_fn`, `Basket`, `widget`), which say nothing about what the documents cover.
+names (`key_fn`, `Basket`, `widget`), which say nothing about what the documents cover. The
+keyword match reads the whole question, code included, as the BM25 search does: only words the
+documents use count there, and a quoted name the documents do use (`__prepare__`, `nonlocal`)
+is strong evidence. The match is over the whole index, whatever filter the search had.
 
 The word tests need a vocabulary to judge by: in a handful of pages, "write" or "small" may
 simply never occur. Below ``MIN_VOCABULARY`` distinct words (Python's reference has ≈ 2,800) no

@@ -88,6 +88,8 @@ def fit_answerability(
     Deterministic: full-batch gradient descent from zero weights. Evidence without a keyword
     match (a tiny corpus) is left out: the score is never applied to it.
     """
+    if not 0 < min_answered <= 1:
+        raise ValueError(f"min_answered is a share in (0, 1], not {min_answered}")
     answerable = [e for e in answerable if e.keyword_match is not None]
     unanswerable = [e for e in unanswerable if e.keyword_match is not None]
     if not answerable or not unanswerable:

@@ -71,6 +71,10 @@ class Evidence:
     def unknown_share(self) -> float:
         return len(self.unknown) / self.words if self.words else 0.0
 
+    def features(self) -> tuple[float, float, float]:
+        """What the answerability score weighs: best cosine, unknown share, keyword match."""
+        return (self.best_similarity, self.unknown_share, self.keyword_match or 0.0)
+
 
 @dataclass(frozen=True)
 class AnswerabilityScore:
@@ -90,13 +94,8 @@ class AnswerabilityScore:
     bias: float
 
     def score(self, evidence: Evidence) -> float:
-        match = evidence.keyword_match or 0.0
-        return (
-            self.cosine * evidence.best_similarity
-            + self.unknown * evidence.unknown_share
-            + self.keywords * match
-            + self.bias
-        )
+        cosine, unknown, match = evidence.features()
+        return self.cosine * cosine + self.unknown * unknown + self.keywords * match + self.bias
 
     @staticmethod
     def probability(score: float) -> float:

@@ -70,10 +70,8 @@ def choose_rule(
 
 
 def features(evidence: Sequence[Evidence]) -> np.ndarray:
-    """``(n, 3)``: best cosine, unknown-word share and keyword match of each question."""
-    return np.array(
-        [(e.best_similarity, e.unknown_share, e.keyword_match or 0.0) for e in evidence], float
-    ).reshape(-1, 3)
+    """``(n, 3)``: each question's ``Evidence.features()``, what the score weighs."""
+    return np.array([e.features() for e in evidence], float).reshape(-1, 3)
 
 
 def fit_answerability(

@@ -36,6 +36,9 @@ TOY_ARGS: dict[str, list[str]] = {
     "bench_retrieval_scale.py": ["--chunks", "5000"],
     # Three answerable questions, no refusals: the chain and the judge end to end.
     "bench_rag_answers.py": ["--questions", "3", "--unanswerable", "0"],
+    # Its default is already cheap (scripted judge + embedding fallback, about a minute): only
+    # the real judge (--llm) is slow.
+    "bench_ragas_agreement.py": [],
 }
 """Toy-scale arguments of the benchmarks that have neither ``--smoke`` nor ``--quick``."""
 TABLES_SUFFIX = "_tables.py"

@@ -1,0 +1,21 @@
+"""Month 6's exceptions. Every one is a RoadmapError, so CLIs print one line and exit 2."""
+
+from __future__ import annotations
+
+from roadmap_data.errors import RoadmapError
+
+
+class AdvancedError(RoadmapError):
+    """Base of m6's user-fixable errors (a bad golden file, an unknown config, a failed gate)."""
+
+
+class GoldenFileError(AdvancedError):
+    """A golden JSONL file breaks its schema (names the line and the missing field)."""
+
+
+class EvalConfigError(AdvancedError):
+    """An ``eval-rag --config`` that cannot be read (bad syntax, unknown key or value)."""
+
+
+class BaselineError(AdvancedError):
+    """An ``eval-rag --baseline`` file that cannot be compared (unreadable, a metric missing)."""

@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from m6_advanced.cli.eval_rag import main
 from m6_advanced.errors import BaselineError
+from m6_advanced.evaluation import runner
 from m6_advanced.evaluation.gate import Baseline, compare, read_baseline
-from m6_advanced.evaluation.judges import BagOfWordsEmbedder
 from m6_advanced.evaluation.report import write_reports
-from m6_advanced.evaluation.results import ABSTENTION, EvalResult
+from m6_advanced.evaluation.results import ABSTENTION, EvalResult, Row
 from m6_advanced.evaluation.runner import EvalRagConfig, check_gate, choose_setup, run
 from m6_advanced.evaluation.setups import RagSetup
+from m6_advanced.hashing_embedder import BagOfWordsEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +54,32 @@ def test_metrics_json_is_strict_json_and_names_the_gate_block(tiny: EvalResult) 
     metrics = json.loads(json.dumps(tiny.metrics(), allow_nan=False))  # NaN written as null
     assert metrics["chosen"] == tiny.chosen and metrics["questions"] == {"dev": 2, "test": 2}
     assert metrics["gate"]["config"] == tiny.chosen and metrics["gate"]["split"] == "test"
+    # what the numbers were measured on, so a later --baseline can refuse another golden set
+    assert metrics["gate"]["golden"] == "pydoc" and metrics["gate"]["limit"] is None
+    assert metrics["gate"]["judge"] == tiny.judge
 
 
-def test_the_choice_reads_dev_only() -> None:
-    """A is best on dev and worse on test: held-out discipline keeps A (and reports its loss)."""
-    dev = {"A": {"context_recall": {"mean": 0.8}}, "B": {"context_recall": {"mean": 0.6}}}
-    assert choose_setup(dev, "context_recall") == "A"
+def test_run_chooses_on_dev_when_test_ranks_the_setups_the_other_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dev ranks dense-k3 first, test ranks bm25-k3 (listed first) first: run() must keep
+    dense-k3. Choosing on test, on both splits pooled, or taking the first setup would fail."""
+    recall = {("dev", "bm25-k3"): 0.2, ("dev", "dense-k3"): 0.8,
+              ("test", "bm25-k3"): 1.0, ("test", "dense-k3"): 0.0}  # fmt: skip
+
+    def answers(split: str, setup: RagSetup, items: list, *_: object) -> list[Row]:
+        score = {"context_recall": recall[split, setup.name]}
+        return [Row(split, setup.name, item, "", [], [], score, 0.0) for item in items]
+
+    monkeypatch.setattr(runner, "build_index", lambda *_: SimpleNamespace(count=lambda: 0))
+    monkeypatch.setattr(runner, "answer_setup", answers)
+    config = EvalRagConfig.preset("tiny", out=tmp_path, index_dir=tmp_path)
+    result = run(config, embedder=BagOfWordsEmbedder(), progress=False)
+    assert result.chosen == "dense-k3" and result.chosen_on == "dev"
+    assert result.means("test", "bm25-k3")["context_recall"] == 1.0  # test only reports
+
+
+def test_choose_setup_breaks_ties_and_nan() -> None:
     nan_first = {
         "A": {"context_recall": {"mean": math.nan}},
         "B": {"context_recall": {"mean": 0.1}},
@@ -117,12 +139,37 @@ def test_gate_on_a_run_reads_a_previous_metrics_json(tiny: EvalResult, tmp_path:
     higher = Baseline(same.config, "test", {lowest: same.metrics[lowest] + 0.2})
     gate = check_gate(tiny, higher)
     assert gate.failed and gate.regressions[0]["metric"] == lowest
+    # a hand-written baseline (no setup, split or golden set): the chosen setup, headline split
+    previous.write_text(json.dumps({"metrics": {lowest: same.metrics[lowest]}}))
+    hand = check_gate(tiny, read_baseline(previous))
+    assert not hand.failed and (hand.config, hand.split) == (tiny.chosen, "test")
+
+
+def test_a_baseline_for_another_golden_set_or_split_is_refused(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    block = {"config": "bm25-k3", "split": "test", "metrics": {"faithfulness": 0.5}}
+    baseline.write_text(json.dumps({"gate": {**block, "golden": "contracts"}}))
+    config = EvalRagConfig.preset("tiny", out=tmp_path, baseline=baseline)
+    with pytest.raises(BaselineError, match="golden set 'contracts', this run uses 'pydoc'"):
+        run(config, embedder=BagOfWordsEmbedder(), progress=False)
+    baseline.write_text(json.dumps({"gate": {**block, "golden": "pydoc"}}))
+    dev_only = EvalRagConfig.preset("tiny", out=tmp_path, baseline=baseline, split="dev")
+    with pytest.raises(BaselineError, match="for the test split, this run has only dev"):
+        run(dev_only, embedder=BagOfWordsEmbedder(), progress=False)
 
 
 def test_bad_baseline_files_are_clear_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"metrics": {"faithfulness": "high"}}')
-    with pytest.raises(BaselineError, match="must be numbers"):
+    # NaN, Infinity or true would pass any gate (now - nan < -tol is False): refused
+    for value in ('"high"', "NaN", "Infinity", "true", "1.5", "-0.1"):
+        bad.write_text(f'{{"metrics": {{"faithfulness": {value}, "context_recall": 0.5}}}}')
+        with pytest.raises(BaselineError, match=r"faithfulness must be finite numbers in \[0, 1\]"):
+            read_baseline(bad)
+    bad.write_text('{"split": "train", "metrics": {"faithfulness": 1}}')
+    with pytest.raises(BaselineError, match="split must be 'dev' or 'test'"):
+        read_baseline(bad)
+    bad.write_bytes('{"metrics": {"fidélité": 0.5}}'.encode("latin-1"))
+    with pytest.raises(BaselineError, match="not UTF-8"):
         read_baseline(bad)
     bad.write_text("[1, 2]")
     with pytest.raises(BaselineError, match="expected"):
@@ -136,6 +183,10 @@ def test_cli_user_errors_exit_2_not_the_gates_1(tmp_path: Path, capsys) -> None:
     assert code == 2 and "baseline" in capsys.readouterr().err
     assert main(["--smoke", "--out", str(tmp_path), "--config", "x:k=0"]) == 2
     assert "k must be at least 1" in capsys.readouterr().err
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"metrics": {"fidélité": 0.5}}'.encode("latin-1"))
+    assert main(["--smoke", "--out", str(tmp_path), "--baseline", str(latin)]) == 2
+    assert f"error: baseline {latin}: not UTF-8" in capsys.readouterr().err
 
 
 def test_scripted_reader_ignores_the_real_models_flags() -> None:

@@ -65,6 +65,19 @@ def test_golden_file_errors_name_line_and_field(tmp_path: Path, bad: object, mes
         load_golden_file(_write(tmp_path, GOOD, bad))
 
 
+def test_non_utf8_golden_and_config_files_are_clear_errors(tmp_path: Path) -> None:
+    golden = tmp_path / "golden.jsonl"
+    golden.write_bytes(
+        json.dumps({**GOOD, "question": "Qué?"}, ensure_ascii=False).encode("latin-1")
+    )
+    with pytest.raises(GoldenFileError, match=r"golden\.jsonl: not UTF-8"):
+        load_golden_file(golden)
+    for name in ("setups.toml", "setups.json"):
+        (tmp_path / name).write_bytes('name = "café"'.encode("latin-1"))
+        with pytest.raises(EvalConfigError, match=f"{name}: not UTF-8"):
+            parse_setups([str(tmp_path / name)])
+
+
 def test_missing_golden_file_lists_the_shipped_sets(tmp_path: Path) -> None:
     with pytest.raises(GoldenFileError, match="pydoc, contracts"):
         load_golden_file(tmp_path / "nope.jsonl")

@@ -40,14 +40,37 @@ def test_assert_cites_by_number_and_by_path():
 
 
 def test_facts_ignore_case_spacing_punctuation_and_number_format():
-    assert normalise("  Thirty-Day   NOTICE, 1,000.50 EUR.") == "thirty day notice 1000.5 eur"
-    assert_contains_facts(ANSWER, ["30 DAYS", "written   notice", "1.50% per month"])
+    assert normalise("  Thirty-Day   NOTICE, 1,000.50 EUR.") == "thirty day notice 1000.50 eur"
+    assert_contains_facts(ANSWER, ["30 DAYS", "written   notice", "1.5% PER month"])
     assert_contains_facts("The fee is 1,000 pounds.", ["1000 pounds", ("GBP", "pounds")])
     with pytest.raises(AssertionError, match=r"misses 2 of 3 facts: \['60 days', \('England'"):
         assert_contains_facts(ANSWER, ["30 days", "60 days", ("England", "English law")])
     # whole words only: "3" is not found inside "30"
     with pytest.raises(AssertionError, match="misses 1 of 1"):
         assert_contains_facts("30 days", ["3 days"])
+
+
+def test_numbers_are_not_rewritten_into_other_numbers():
+    """Regressions: "3.10" once became "3.1" and "1,2" became "12", so these matched falsely."""
+    assert normalise("Python 3.10, returns 1,2,3") == "python 3.10 returns 1 2 3"
+    assert_excludes("Use Python 3.10 or later.", ["Python 3.1"])
+    with pytest.raises(AssertionError, match=r"misses 1 of 1 facts: \['12'\]"):
+        assert_contains_facts("returns 1,2", ["12"])
+    assert_contains_facts("returns 1,2", ["1, 2"])  # the list itself is still found
+
+
+def test_thousands_commas_are_dropped_only_in_real_thousands_groups():
+    assert normalise("1,234,567 and 12,345.5") == "1234567 and 12345.5"
+    assert normalise("1,234,56 and 1,23") == "1 234 56 and 1 23"  # not thousands groups
+    assert_contains_facts("Revenue was 1,234,567 EUR.", ["1234567 eur", "1,234,567"])
+    assert_excludes("Revenue was 1,234,567 EUR.", ["1234", "234,567"])
+
+
+def test_a_fact_that_is_only_a_number_is_compared_by_value():
+    assert_contains_facts("The total is $12.50 or 12.50 EUR.", ["12.5", "12.500", ("13", "12.50")])
+    assert_contains_facts("Notice: 30.0 days.", ["30"])
+    # whole numbers only: "3.1" is not in "13.1" or "3.1.2", and a phrase is compared as written
+    assert_excludes("Versions 13.1 and 3.1.2; fee 12.50 EUR.", ["3.1", "12.5 EUR"])
 
 
 def test_assert_excludes_names_the_hallucination():

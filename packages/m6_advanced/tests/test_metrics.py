@@ -12,7 +12,6 @@ from m4_genai.llm import ScriptedChatModel
 from m6_advanced.errors import AdvancedError
 from m6_advanced.evaluation.judges import (
     EMBEDDING_LABEL,
-    BagOfWordsEmbedder,
     EmbeddingJudge,
     LLMJudge,
     is_noncommittal,
@@ -31,6 +30,7 @@ from m6_advanced.evaluation.metrics import (
     faithfulness,
     score_sample,
 )
+from m6_advanced.hashing_embedder import BagOfWordsEmbedder
 
 LISTS = "Lists are mutable sequences."
 TUPLES = "Tuples are immutable sequences."
@@ -199,6 +199,8 @@ def test_embedding_fallback_is_labelled_and_uses_refusal_patterns():
     assert judge.extract_claims("q", "I don't know.") == []
     assert is_noncommittal("I'm not sure, it depends.")
     assert not is_noncommittal("Lists are mutable.")
+    assert not is_noncommittal("A file opened with no context manager is not closed for you.")
+    assert is_noncommittal("There is no context about that in the documents.")
     assert split_sentences("Lists are mutable. Tuples are not! Why?") == [
         "Lists are mutable.",
         "Tuples are not!",

@@ -13,6 +13,7 @@ from m6_advanced.patterns import demo
 from m6_advanced.patterns.autogen_team import (
     REVIEWER_PROMPT,
     WRITER_PROMPT,
+    approved,
     autogen_pipeline,
     is_approval,
     serve_model,
@@ -54,3 +55,15 @@ def test_approval_is_read_from_the_start_of_the_reply() -> None:
     assert is_approval("APPROVE - nice") and is_approval("approve")
     assert not is_approval("REVISE: I cannot APPROVE this")
     assert not is_approval("APPROVE? no, REVISE it")
+
+
+def test_the_chat_ends_on_an_approval_only() -> None:
+    """AutoGen's termination test reads the reviewer's reply as ``is_approval`` does."""
+    from autogen_agentchat.messages import TextMessage
+
+    def said(source: str, text: str) -> list[TextMessage]:
+        return [TextMessage(source=source, content=text)]
+
+    assert approved(said("reviewer", "APPROVE"))
+    assert not approved(said("reviewer", "REVISE: I cannot APPROVE this yet"))
+    assert not approved(said("writer", "APPROVE"))  # only the reviewer decides

@@ -48,6 +48,7 @@ def test_reflexion_on_a_question_with_an_expected_value(tmp_path: Path) -> None:
         ({"max_trials": 0}, "max_trials must be at least 1"),
         ({"framework": "autogen", "pattern": "hierarchical"}, "--framework autogen is the"),
         ({"source": "/no/such/file.txt"}, "no such file"),
+        ({"pattern": "reflexion", "expect": 3.0}, "--expect needs a question and a real model"),
     ],
 )
 def test_bad_settings_are_one_clear_error(overrides: dict[str, object], message: str) -> None:

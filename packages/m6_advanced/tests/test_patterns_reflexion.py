@@ -8,7 +8,7 @@ from m4_genai.llm import ScriptedChatModel
 from m6_advanced.errors import AdvancedError
 from m6_advanced.patterns import demo
 from m6_advanced.patterns.problems import PROBLEMS, check_code, extract_code, get_problem
-from m6_advanced.patterns.reflexion import exact_value, reflexion
+from m6_advanced.patterns.reflexion import ARITHMETIC, CODE, actor_request, exact_value, reflexion
 from m6_advanced.patterns.team import Team, TeamBudget, Transcript
 
 QUESTION = "What is 17 * 23 - 4?"
@@ -20,7 +20,7 @@ def make_team(model: ScriptedChatModel, **budget: float) -> Team:
 
 def test_a_first_attempt_that_passes_stops_without_reflecting() -> None:
     model = ScriptedChatModel(["17 * 23 - 4 = 387"])
-    result = reflexion(make_team(model), QUESTION, exact_value(387))
+    result = reflexion(make_team(model), QUESTION, exact_value(387), roles=ARITHMETIC)
     assert result.success and result.details["solved_at"] == 1
     assert result.details["memory"] == [] and len(model.calls) == 1
 
@@ -28,18 +28,18 @@ def test_a_first_attempt_that_passes_stops_without_reflecting() -> None:
 def test_the_critique_is_stored_and_shown_to_the_next_attempt() -> None:
     lesson = "I multiplied wrong: 17 * 23 is 391, so subtract 4 from 391."
     model = ScriptedChatModel(["It is 383.", lesson, "391 - 4 = 387"])
-    result = reflexion(make_team(model), QUESTION, exact_value(387))
+    result = reflexion(make_team(model), QUESTION, exact_value(387), roles=ARITHMETIC)
     assert result.success and result.details["solved_at"] == 2
     assert result.details["memory"] == [lesson]
     reflect_prompt, retry_prompt = model.calls[1][-1]["content"], model.calls[2][-1]["content"]
-    assert "Your final number 383 is wrong." in reflect_prompt  # the evaluator's feedback
+    assert "Your final answer 383 is wrong." in reflect_prompt  # the evaluator's feedback
     assert f"1. {lesson}" in retry_prompt and "It is 383." in retry_prompt
     assert lesson not in str(model.calls[0])  # the first attempt had no memory
 
 
 def test_it_stops_after_max_trials_without_a_last_useless_reflection() -> None:
     model = ScriptedChatModel(["1", "lesson one", "2", "lesson two", "3"])
-    result = reflexion(make_team(model), QUESTION, exact_value(387), max_trials=3)
+    result = reflexion(make_team(model), QUESTION, exact_value(387), max_trials=3, roles=ARITHMETIC)
     assert not result.success and result.stopped_by == "done"
     assert [t["passed"] for t in result.details["trials"]] == [False] * 3
     assert result.details["memory"] == ["lesson one", "lesson two"] and len(model.calls) == 5
@@ -47,7 +47,8 @@ def test_it_stops_after_max_trials_without_a_last_useless_reflection() -> None:
 
 def test_only_the_latest_reflections_are_shown() -> None:
     model = ScriptedChatModel(["1", "lesson one", "2", "lesson two", "387"])
-    reflexion(make_team(model), QUESTION, exact_value(387), max_trials=3, memory_size=1)
+    reflexion(make_team(model), QUESTION, exact_value(387), max_trials=3, memory_size=1,
+              roles=ARITHMETIC)  # fmt: skip
     last_prompt = model.calls[-1][-1]["content"]
     assert "1. lesson two" in last_prompt and "lesson one" not in last_prompt
 
@@ -57,6 +58,21 @@ def test_it_stops_when_the_team_budget_is_spent() -> None:
     result = reflexion(make_team(model, max_steps=3), QUESTION, exact_value(387), max_trials=5)
     assert result.stopped_by == "max_steps" and not result.success
     assert len(model.calls) == 3 and result.answer == "2"
+
+
+def test_arithmetic_roles_ask_for_a_stated_answer_and_show_attempts_as_text() -> None:
+    model = ScriptedChatModel(["The answer is 383.", "Recheck 17 * 23.", "The answer is 387."])
+    result = reflexion(make_team(model), QUESTION, exact_value(387), roles=ARITHMETIC)
+    assert result.success and "The answer is N." in str(model.calls[0][0]["content"])
+    assert "```\nThe answer is 383.\n```" in model.calls[2][-1]["content"]  # no python fence
+    assert "```python" in actor_request("t", "def f(): ...", [], CODE.fence)
+
+
+def test_exact_value_reads_the_stated_answer_not_the_working() -> None:
+    check = exact_value(387)
+    assert check("The answer is 387 (17 × 23 − 4).").passed  # the last number would be 4
+    assert check("17 * 23 = 391, 391 - 4 = 387").passed
+    assert not check("The answer is 12.").passed and not check("no idea").passed
 
 
 def test_exact_value_reads_the_last_number() -> None:

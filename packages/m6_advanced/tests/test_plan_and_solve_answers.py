@@ -35,6 +35,7 @@ from m6_advanced.planning.answers import (
         ("we need .75 cups", Fraction(3, 4)),
         ("so \\boxed{\\frac{7}{2}}", Fraction(7, 2)),
         ("so 7/2 cups", Fraction(7, 2)),
+        ("so the answer is 7/2.", Fraction(7, 2)),  # a fraction ending the sentence
         ("the answer is 1,2,3", 3),  # commas between one-digit numbers are a list
     ],
 )

@@ -6,8 +6,10 @@ the wrong test. What a RAG or agent test can pin down instead:
 - ``assert_cites(answer, 2)`` / ``assert_cites(answer, "contract.md", sources=...)``: the answer
   cites that source (``[2]``, or the number of the source with that path);
 - ``assert_contains_facts(answer, ["30 days", ("England", "English law")])``: every fact appears
-  (case, spacing and number formatting ignored: "1,000" = "1000", "30.0" = "30"; a tuple is
-  "any of these");
+  as whole words (case, spacing, punctuation and thousands commas ignored: "1,000" = "1000"; a
+  tuple is "any of these"). A fact that is only a number ("12.5") is compared by value with each
+  number in the answer, so "12.50" matches it (and a lone "3.1" matches "3.10"); inside a phrase,
+  digits are compared as written, so "Python 3.1" is not found in "Python 3.10", nor "12" in "1,2";
 - ``assert_excludes(answer, ["Paris"])``: none of these appears (a known hallucination);
 - ``assert_valid_json(text, schema)``: the text is JSON that matches a JSON Schema (returns it);
 - ``assert_within_tokens(text, 200, count=tokenizer)``: the answer fits a token budget;
@@ -24,13 +26,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 Fact = str | tuple[str, ...]
 """A phrase that must (or must not) appear; a tuple means "any one of these spellings"."""
 
 _CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?<!\d)(?<!\d[.,])\d{1,3}(?:,\d{3})+(?!,?\d)")
+"""A number written with thousands commas, "1,234,567"; not "1,2,3", nor a part of "1,234,56"."""
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
 
 
@@ -40,29 +45,37 @@ def _show(text: str, limit: int = 300) -> str:
     return repr(flat if len(flat) <= limit else flat[:limit] + "…")
 
 
-def _number(match: re.Match[str]) -> str:
-    """ "1,000" → "1000", "30.0" → "30", "2.50" → "2.5": one spelling per number."""
-    digits = match.group(0).replace(",", "")
-    if "." in digits:
-        digits = digits.rstrip("0").rstrip(".")
-    return digits
-
-
 def normalise(text: str) -> str:
-    """Lower case, numbers in one spelling, punctuation dropped, single spaces: how facts are compared."""
-    text = _NUMBER.sub(_number, text.lower())
+    """Lower case, thousands commas dropped, other punctuation dropped, single spaces: how facts
+    are compared. Digits are otherwise kept as written ("3.10" stays "3.10", "1,2" becomes "1 2"),
+    because a version or a list is not a number to round."""
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text.lower())
     text = re.sub(r"[^\w\s.%$€£]|(?<!\d)\.|\.(?!\d)", " ", text)  # keep 1.5 and 2%, drop the rest
     return " ".join(text.split())
 
 
+def _same_number(number: str, words: str) -> bool:
+    """Is one of the space-separated ``words`` the number ``number`` by value ("12.50" = "12.5",
+    "30.0" = "30")? Only whole words count: "3.1" is not found in "13.1" or "3.1.2"."""
+    value = Decimal(number)
+    return any(_DECIMAL.fullmatch(word) and Decimal(word) == value for word in words.split())
+
+
 def _present(fact: Fact, answer: str) -> bool:
-    """Does the answer contain the fact (any of its spellings), as whole words? A fact that is
-    all punctuation (``":="``) is looked for as it is, case-insensitively."""
+    """Does the answer contain the fact (any of its spellings), as whole words? A spelling that
+    is just a number is compared by value with the answer's numbers; one that is all punctuation
+    (``":="``) is looked for as it is, case-insensitively."""
     spellings = (fact,) if isinstance(fact, str) else fact
-    padded = f" {normalise(answer)} "
+    normalised = normalise(answer)
     for spelling in spellings:
         words = normalise(spelling)
-        if (words and f" {words} " in padded) or (not words and spelling.lower() in answer.lower()):
+        if _DECIMAL.fullmatch(words):
+            found = _same_number(words, normalised)
+        elif words:
+            found = f" {words} " in f" {normalised} "
+        else:
+            found = spelling.lower() in answer.lower()
+        if found:
             return True
     return False
 
@@ -97,7 +110,8 @@ def assert_cites(answer: str, source: int | str, sources: Sequence[str] | None =
 
 
 def assert_contains_facts(answer: str, facts: Iterable[Fact]) -> None:
-    """Every fact appears in the answer (case, spacing, punctuation and number format ignored)."""
+    """Every fact appears in the answer as whole words (case, spacing, punctuation and thousands
+    commas ignored; a fact that is only a number is compared by value)."""
     __tracebackhide__ = True
     facts = list(facts)
     missing = [fact for fact in facts if not _present(fact, answer)]

@@ -6,7 +6,7 @@
     uv run eval-rag --config "wide:mode=hybrid,k=5,chunk_size=400,chunk_overlap=60"
     uv run eval-rag --config setups.toml --llm local --model qwen2.5-coder-0.5b --limit 10
     uv run eval-rag --judge llm --judge-model qwen2.5-coder-1.5b --limit 5   # RAGAS proper, slow
-    uv run eval-rag --config hybrid-k3 --baseline data/runs/eval-rag/metrics.json  # the gate
+    uv run eval-rag --config hybrid-k5 --split test --baseline data/runs/eval-rag/metrics.json
 
 Each setup (``--config``, repeatable: a shipped example such as dense-k3, bm25-k3, hybrid-k3,
 hybrid-k5, hybrid-k3-c400, hybrid-k3-rerank; an inline ``name:key=value,...``; or a JSON/TOML
@@ -24,8 +24,9 @@ retrieval differences; ``--llm local`` answers with a real model (≈ 10-60 s pe
 
 Writes report.md, report.html (self-contained: inline CSS, the chart inline), chart.png,
 rows.jsonl (every answer) and metrics.json into ``--out``. With ``--baseline`` (a previous
-metrics.json), exits 1 when a metric of the compared setup drops by more than ``--tolerance``;
-input errors exit 2.
+metrics.json: the last example gates the setup a default pydoc run chose, on its test split),
+exits 1 when a metric of the compared setup drops by more than ``--tolerance``; input errors
+exit 2, among them a baseline whose setup or split this run lacks or whose golden set differs.
 """
 
 from __future__ import annotations

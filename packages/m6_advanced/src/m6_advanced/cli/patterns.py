@@ -36,7 +36,7 @@ from m6_advanced.errors import AdvancedError
 from m6_advanced.patterns import demo
 from m6_advanced.patterns.hierarchical import hierarchical
 from m6_advanced.patterns.problems import check_code, get_problem, problems
-from m6_advanced.patterns.reflexion import Checker, exact_value, reflexion
+from m6_advanced.patterns.reflexion import ARITHMETIC, CODE, Checker, Roles, exact_value, reflexion
 from m6_advanced.patterns.sequential import sequential
 from m6_advanced.patterns.suite import run_suite
 from m6_advanced.patterns.team import Team, TeamBudget, Transcript
@@ -102,6 +102,9 @@ class PatternsConfig(RunConfig):
         require(self.source is None or self.source.is_file(), f"no such file: {self.source}")
         require(self.framework == "ours" or self.pattern == "sequential",
                 "--framework autogen is the sequential pipeline: use `patterns sequential`")  # fmt: skip
+        require(self.expect is None or (self.task and self.llm != "scripted"),
+                '--expect needs a question and a real model: patterns reflexion "What is 6 * 7?" '
+                "--expect 42 (the scripted demo knows only its own problem)")  # fmt: skip
         if self.pattern == "reflexion" and self.expect is None and self.task:
             get_problem(self.task)  # fail before a model loads: only problems have a checker
 
@@ -125,12 +128,12 @@ def show(message: dict[str, Any]) -> None:
                   f"{escape(message['to'])} [dim]{message['kind']}[/dim] {escape(text)}")  # fmt: skip
 
 
-def reflexion_task(config: PatternsConfig, task: str) -> tuple[str, Checker]:
-    """The task text and its exact checker: a problem of the set, or a question + --expect."""
+def reflexion_task(config: PatternsConfig, task: str) -> tuple[str, Checker, Roles]:
+    """The task text, its exact checker and roles: a problem of the set, or a question + --expect."""
     if config.expect is not None:
-        return task, exact_value(config.expect)
+        return task, exact_value(config.expect), ARITHMETIC
     problem = get_problem(task)  # an unknown id: the error lists the known ones
-    return problem.prompt, lambda reply: check_code(problem, reply)
+    return problem.prompt, lambda reply: check_code(problem, reply), CODE
 
 
 def run_one(config: PatternsConfig, name: str, model: ChatModel, out: Path | None) -> Any:
@@ -139,7 +142,7 @@ def run_one(config: PatternsConfig, name: str, model: ChatModel, out: Path | Non
     if name == "sequential" and config.framework == "autogen":
         return run_autogen(config, model, task, out)
     if name == "reflexion":
-        task, checker = reflexion_task(config, task)
+        task, checker, roles = reflexion_task(config, task)
     transcript = Transcript(name, task, out, on_post=show)
     budget = TeamBudget(config.max_steps, config.token_budget, config.time_budget)
     team = Team(model, budget, transcript, channel=resolve_channel(config.channel, config.llm))
@@ -147,7 +150,7 @@ def run_one(config: PatternsConfig, name: str, model: ChatModel, out: Path | Non
         return hierarchical(team, task)
     if name == "sequential":
         return sequential(team, task, source_text(config, task), config.max_revisions)
-    return reflexion(team, task, checker, config.max_trials, config.memory_size)
+    return reflexion(team, task, checker, config.max_trials, config.memory_size, roles)
 
 
 def source_text(config: PatternsConfig, task: str) -> str | None:

@@ -113,7 +113,11 @@ def load_golden_file(name_or_path: str | Path) -> list[GoldenItem]:
     path = golden_path(name_or_path)
     items: list[GoldenItem] = []
     seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise GoldenFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         item = parse_item(line, f"{path.name}:{number}")

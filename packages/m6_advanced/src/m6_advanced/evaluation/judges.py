@@ -17,7 +17,6 @@ next to "Python lists are mutable").
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -124,7 +123,7 @@ REFUSAL_PATTERNS = (
     r"\bi (?:do not|don't|dont) know\b",
     r"\bi(?:'m| am) not sure\b",
     r"\b(?:cannot|can't|can not|unable to) (?:answer|say|tell|determine|find)\b",
-    r"\b(?:no|not enough) (?:information|context)\b",
+    r"\b(?:no|not enough) (?:information|context)\b(?! manager)",  # "no context manager": Python
     r"\bnot (?:mentioned|stated|covered) in the (?:context|sources|documents)\b",
     r"\bit depends\b",
 )
@@ -190,27 +189,6 @@ class EmbeddingJudge:
     def generate_questions(self, answer: str, n: int) -> GeneratedQuestions:
         """No generation: the answer stands in for its questions (cosine(question, answer))."""
         return GeneratedQuestions((answer,), is_noncommittal(answer))
-
-
-class BagOfWordsEmbedder:
-    """A deterministic, meaning-free embedder: lower-cased word counts hashed into ``dim`` buckets.
-
-    Cosine = word overlap. For smoke runs and exact tests, where loading MiniLM would cost seconds
-    and its cosines cannot be worked out by hand; never for reported numbers.
-    """
-
-    name = "bag-of-words"
-
-    def __init__(self, dim: int = 1024) -> None:
-        self.dim = dim
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                vectors[row, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
 
 
 def make_judge(

@@ -76,7 +76,9 @@ class EvalResult:
                           for s in self.summaries},
             "summary": _plain(self.summaries), "index_chunks": self.index_chunks,
             "seconds": round(self.seconds, 2),
-            "gate": gate_block(self.chosen, split, self.means(split, self.chosen)),
+            "gate": gate_block(self.chosen, split, self.means(split, self.chosen),
+                               golden=self.config.golden, limit=self.config.limit,
+                               judge=self.judge),
             "gate_result": self.gate.to_json() if self.gate else None,
         }  # fmt: skip
 

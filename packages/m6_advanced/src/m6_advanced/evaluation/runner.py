@@ -15,7 +15,7 @@ import contextlib
 import math
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -27,14 +27,15 @@ from m4_genai.rag import RagConfig, answer
 from m4_genai.retrieval import ChunkIndex, Embedder, default_embedder, index_files, iter_files
 from m4_genai.retrieval.embedder import SentenceTransformerEmbedder, torch_threads
 from m4_genai.retrieval.search import Searcher, make_searcher
-from m6_advanced.errors import BaselineError, GoldenFileError
-from m6_advanced.evaluation.gate import Baseline, GateResult, compare, read_baseline
+from m6_advanced.errors import GoldenFileError
+from m6_advanced.evaluation.gate import Baseline, GateResult, check_run, compare, read_baseline
 from m6_advanced.evaluation.golden import GoldenItem, load_golden_file, select, write_corpus
-from m6_advanced.evaluation.judges import BagOfWordsEmbedder, is_noncommittal
+from m6_advanced.evaluation.judges import is_noncommittal
 from m6_advanced.evaluation.metrics import METRICS, Judge, Sample, aggregate, score_sample
 from m6_advanced.evaluation.readers import CachedEmbedder, ReaderCache, make_run_judge
 from m6_advanced.evaluation.results import ABSTENTION, EvalResult, Row
 from m6_advanced.evaluation.setups import RagSetup, parse_setups
+from m6_advanced.hashing_embedder import BagOfWordsEmbedder
 from roadmap_data import data_dir
 from roadmap_data.runkit import RunConfig, require, require_at_least
 
@@ -168,11 +169,10 @@ def run(
     start = time.perf_counter()
     setups = parse_setups(config.configs)
     items = load_golden_file(config.golden)
-    baseline = read_baseline(config.baseline) if config.baseline else None  # fail before the work
-    if baseline and baseline.config and baseline.config not in {s.name for s in setups}:
-        raise BaselineError(f"the baseline is for setup {baseline.config!r}: run it too "
-                            f"(--config {baseline.config}, same definition)")  # fmt: skip
     splits = ["dev", "test"] if config.split == "held-out" else [config.split]
+    baseline = read_baseline(config.baseline) if config.baseline else None  # fail before the work
+    if baseline is not None:
+        check_run(baseline, [s.name for s in setups], splits, config.golden)
     if config.ids:
         unknown = sorted(set(config.ids) - {item.id for item in items})
         if unknown:
@@ -227,11 +227,14 @@ def run(
 
 def check_gate(result: EvalResult, baseline: Baseline) -> GateResult:
     """Compare the baseline's setup (the chosen one if the baseline names none) on the baseline's
-    split (or the headline split) with the baseline's metrics."""
-    names = {setup.name for setup in result.setups}
-    setup = baseline.config if baseline.config in names else result.chosen
-    split = baseline.split if baseline.split in result.summaries else result.report_split
-    same = Baseline(baseline.config, split, baseline.metrics)
+    split (the headline split if it names none) with the baseline's metrics; ``check_run``
+    refused, before the work, a baseline whose setup, split or golden set this run lacks."""
+    check_run(
+        baseline, [s.name for s in result.setups], list(result.summaries), result.config.golden
+    )
+    setup = baseline.config or result.chosen
+    split = baseline.split or result.report_split
+    same = replace(baseline, split=split)
     return compare(result.means(split, setup), same, setup, result.config.tolerance)
 
 

@@ -122,6 +122,8 @@ def read_setup_file(path: Path) -> list[RagSetup]:
     try:
         text = path.read_text(encoding="utf-8")
         data: Any = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+    except UnicodeDecodeError as error:
+        raise EvalConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
         raise EvalConfigError(f"{path}: cannot parse ({error})") from None
     if isinstance(data, dict) and "configs" in data:

@@ -10,8 +10,8 @@ importance, retrieval by recency x importance x relevance, and reflections that 
   model) for smoke runs and tests.
 """
 
+from m6_advanced.hashing_embedder import HashingEmbedder
 from m6_advanced.memory.agent import REFLECTION_THRESHOLD, AgentMemory, Observed
-from m6_advanced.memory.embedding import HashingEmbedder
 from m6_advanced.memory.importance import (
     IMPORTANCE_PROMPT,
     HeuristicImportanceRater,

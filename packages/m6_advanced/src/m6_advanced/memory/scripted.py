@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from m4_genai.llm import ChatResult, Message, ToolSpec
-from m6_advanced.memory.embedding import features
+from m6_advanced.hashing_embedder import features
 
 _STATEMENT = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 _COUNT = re.compile(r"(\d+) (?:most salient|high-level)", re.IGNORECASE)

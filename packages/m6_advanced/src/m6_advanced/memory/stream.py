@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 
-from m4_genai.retrieval.embedder import Embedder
+from m4_genai.retrieval.embedder import Embedder, l2_normalise
 from m6_advanced.errors import AdvancedError
 
 DECAY_PER_HOUR = 0.995
@@ -183,9 +183,9 @@ class MemoryStream:
         candidates = [m for m in self.memories if m.created <= now]
         if not candidates:
             return []
-        query_vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
-        # Embeddings are unit length, so the dot product is the cosine similarity.
-        similarity = np.stack([m.embedding for m in candidates]) @ query_vector
+        query_vector = l2_normalise(self.embedder.embed([query]))[0]
+        # Unit rows: the dot product is the cosine, whatever length the embedder returns.
+        similarity = l2_normalise(np.stack([m.embedding for m in candidates])) @ query_vector
         components = {
             "recency": min_max([recency(m.last_accessed, now, self.decay) for m in candidates]),
             "importance": min_max([m.importance for m in candidates]),

@@ -10,7 +10,7 @@ speaks next. ``SelectorGroupChat`` with a ``selector_func`` makes that choice a 
 the conversation, which is exactly our pipeline::
 
     user ──▶ researcher ──▶ writer ──▶ reviewer ──(REVISE ...)──▶ writer ──▶ reviewer ...
-                                           └── APPROVE: ``TextMentionTermination`` ends the chat
+                                           └── APPROVE: ``FunctionalTermination(approved)`` ends it
 
 and ``MaxMessageTermination`` bounds the send-backs as our ``max_revisions`` does. (Without a
 ``selector_func`` the team would ask the *model* who speaks next: one extra call per turn, and a
@@ -112,6 +112,13 @@ def is_approval(text: str) -> bool:
     return head.startswith("APPROVE") and "REVISE" not in head
 
 
+def approved(messages: Sequence[Any]) -> bool:
+    """AutoGen's termination test (``FunctionalTermination``), the same rule as ``is_approval``:
+    a mention anywhere ("REVISE: I cannot APPROVE this") must not end the chat."""
+    return any(m.source == "reviewer" and is_approval(m.to_model_text())
+               for m in messages if hasattr(m, "to_model_text"))  # fmt: skip
+
+
 NEXT_SPEAKER = {"user": "researcher", "researcher": "writer", "writer": "reviewer",
                 "reviewer": "writer"}  # fmt: skip
 """Who speaks after whom: the pipeline, with the reviewer's send-back to the writer."""
@@ -144,7 +151,7 @@ def serve_model(model: ChatModel, name: str) -> Iterator[str]:
 def autogen_pipeline(
     base_url: str, model_name: str, task: str, *, max_revisions: int = 1, max_tokens: int = 512
 ) -> AutoGenRun:
-    """Researcher → writer → reviewer (→ writer ...) as an AutoGen ``GraphFlow``, run to the end."""
+    """Researcher → writer → reviewer (→ writer ...) as an AutoGen ``SelectorGroupChat``, run to the end."""
     return asyncio.run(_run(base_url, model_name, task, max_revisions, max_tokens))
 
 
@@ -154,7 +161,7 @@ async def _run(
     import time
 
     from autogen_agentchat.agents import AssistantAgent
-    from autogen_agentchat.conditions import MaxMessageTermination, TextMentionTermination
+    from autogen_agentchat.conditions import FunctionalTermination, MaxMessageTermination
     from autogen_agentchat.teams import SelectorGroupChat
     from autogen_ext.models.openai import OpenAIChatCompletionClient
 
@@ -167,7 +174,7 @@ async def _run(
     reviewer = AssistantAgent("reviewer", client, system_message=REVIEWER_PROMPT)
     # task + researcher + writer + reviewer, then two messages per send-back.
     limit = MaxMessageTermination(4 + 2 * max_revisions)
-    approval = TextMentionTermination("APPROVE", sources=["reviewer"])
+    approval = FunctionalTermination(approved)
     team = SelectorGroupChat(
         [researcher, writer, reviewer], model_client=client, selector_func=next_speaker,
         termination_condition=limit | approval, allow_repeated_speaker=True,

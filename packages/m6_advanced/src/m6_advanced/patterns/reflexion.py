@@ -26,12 +26,12 @@ The loop stops on success, after ``max_trials``, or when the team budget is spen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from m6_advanced.patterns.problems import Check, extract_code
 from m6_advanced.patterns.team import BudgetSpent, PatternResult, Role, Team, finish, numbered
+from m6_advanced.planning.answers import Number, final_answer, same_number
 
 Checker = Callable[[str], Check]
 """The evaluator: the actor's reply → ``Check`` (passed, feedback, score)."""
@@ -53,25 +53,62 @@ REFLECTOR = Role(
 )
 
 
-def actor_request(task: str, last_attempt: str | None, memory: list[str]) -> str:
+class Roles(NamedTuple):
+    """Who attempts, who reflects, and how an attempt is shown back (a code fence or plain text)."""
+
+    actor: Role
+    reflector: Role
+    fence: str
+
+
+CODE = Roles(ACTOR, REFLECTOR, "python")
+ARITHMETIC = Roles(
+    Role(
+        "actor",
+        "You solve arithmetic questions. Work it out in a few short lines, then finish with "
+        "'The answer is N.' where N is a number.",
+        max_steps=1,
+        max_tokens=256,
+    ),
+    Role(
+        "reflector",
+        "You review your own wrong answer. In two or three short sentences, say where the "
+        "working went wrong and what to do next time. Do not give the answer.",
+        max_steps=1,
+        max_tokens=120,
+    ),
+    "",
+)
+"""For ``exact_value``: an answer in words ending on a number, not a function."""
+
+
+def actor_request(
+    task: str, last_attempt: str | None, memory: list[str], fence: str = "python"
+) -> str:
     """The task, then (after a failure) the last attempt and the lessons learned so far."""
     parts = [f"Task: {task}"]
     if last_attempt is not None:
-        parts.append(f"Your previous attempt (it failed):\n```python\n{last_attempt}\n```")
+        parts.append(f"Your previous attempt (it failed):\n```{fence}\n{last_attempt}\n```")
     if memory:
         parts.append(f"Lessons from your earlier attempts:\n{numbered(memory)}")
-        parts.append("Write a corrected function that follows these lessons.")
+        parts.append("Try again, following these lessons.")
     return "\n\n".join(parts)
 
 
-def reflector_request(task: str, code: str, feedback: str) -> str:
-    return f"Task: {task}\n\nYour code:\n```python\n{code}\n```\n\nTest result:\n{feedback}"
+def reflector_request(task: str, attempt: str, feedback: str, fence: str = "python") -> str:
+    return f"Task: {task}\n\nYour attempt:\n```{fence}\n{attempt}\n```\n\nCheck result:\n{feedback}"
 
 
 def reflexion(
-    team: Team, task: str, checker: Checker, max_trials: int = 3, memory_size: int = 3
+    team: Team,
+    task: str,
+    checker: Checker,
+    max_trials: int = 3,
+    memory_size: int = 3,
+    roles: Roles = CODE,
 ) -> PatternResult:
     """Attempt → check → reflect, until the check passes, ``max_trials`` or the budget ends."""
+    actor, reflector, fence = roles
     memory: list[str] = []
     trials: list[dict[str, Any]] = []
     attempt: str | None = None
@@ -79,9 +116,9 @@ def reflexion(
     team.transcript.post("user", "actor", "task", task)
     try:
         for trial in range(1, max_trials + 1):
-            reply = team.ask(ACTOR, actor_request(task, attempt, memory[-memory_size:]))
+            reply = team.ask(actor, actor_request(task, attempt, memory[-memory_size:], fence))
             answer = reply.answer or ""
-            attempt = extract_code(answer).strip()
+            attempt = (extract_code(answer) if fence == "python" else answer).strip()
             check = checker(answer)
             team.transcript.post("evaluator", "actor", "check", check.feedback or "passed",
                                  trial=trial, passed=check.passed, score=check.score)  # fmt: skip
@@ -90,7 +127,8 @@ def reflexion(
             if check.passed:
                 break
             if trial < max_trials:  # a lesson nobody will read is a wasted model call
-                lesson = team.ask(REFLECTOR, reflector_request(task, attempt, check.feedback))
+                request = reflector_request(task, attempt, check.feedback, fence)
+                lesson = team.ask(reflector, request)
                 memory.append((lesson.answer or "").strip())
                 trials[-1]["reflection"] = memory[-1]
     except BudgetSpent as spent:
@@ -100,19 +138,20 @@ def reflexion(
                   trials=trials, solved_at=solved, memory=memory)  # fmt: skip
 
 
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*(?:\.\d+)?")
+def exact_value(expected: Number) -> Checker:
+    """An evaluator for arithmetic: the reply's final answer must equal ``expected`` exactly.
 
-
-def exact_value(expected: float, tolerance: float = 1e-6) -> Checker:
-    """An evaluator for arithmetic: the *last* number in the reply must equal ``expected``."""
+    The final answer is read as in Plan-and-Solve (``planning.answers.final_answer``: a boxed
+    number, else the number after the last "answer is", else the last number), and compared as
+    exact fractions: "12.50" equals 12.5, and "The answer is 387 (17 × 23 − 4)." reads 387, not 4.
+    """
 
     def check(reply: str) -> Check:
-        numbers = _NUMBER.findall(reply)
-        if not numbers:
+        value = final_answer(reply)
+        if value is None:
             return Check(False, "Your answer contains no number.")
-        value = float(numbers[-1].replace(",", ""))
-        if abs(value - expected) <= tolerance * max(1.0, abs(expected)):
+        if same_number(value, expected):
             return Check(True, "", 1.0)
-        return Check(False, f"Your final number {numbers[-1]} is wrong.")
+        return Check(False, f"Your final answer {float(value):g} is wrong.")
 
     return check

@@ -1,4 +1,4 @@
-"""A deterministic hashing embedder, for ``--smoke`` runs and tests only (labelled as such).
+"""Deterministic hashing embedders, for ``--smoke`` runs and tests only (labelled as such).
 
 The real relevance score uses MiniLM (``m4_genai.retrieval.embedder``), but loading it takes about
 13 s in a fresh process on this 2-core machine: too slow for a seconds-long smoke run. This
@@ -6,13 +6,15 @@ stand-in maps a text to a bag of words and character 4-grams, each hashed into o
 buckets ("the hashing trick"), and L2-normalises the counts. Two texts are then similar exactly
 when they share words or word pieces ("congratulate" / "congratulating"): lexical overlap, no
 meaning. It follows the same ``Embedder`` protocol, so the stream cannot tell the difference.
+``BagOfWordsEmbedder`` is the plainest case (every word, nothing else): its cosines are word
+overlaps one can work out by hand, which the metric tests of ``evaluation`` rely on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -36,6 +38,11 @@ def features(text: str) -> list[str]:
     return [f"w:{w}" for w in words] + grams
 
 
+def words(text: str) -> list[str]:
+    """Every lower-cased word, stop words included: ``"The bug!"`` → ``["w:the", "w:bug"]``."""
+    return [f"w:{w}" for w in re.findall(r"\w+", text.lower())]
+
+
 def bucket(feature: str, dim: int) -> int:
     """A stable bucket for a feature (Python's ``hash`` is salted per process; blake2b is not)."""
     digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
@@ -47,14 +54,28 @@ class HashingEmbedder:
 
     name = "hashing-bow (smoke stand-in for MiniLM)"
 
-    def __init__(self, dim: int = 512) -> None:
+    def __init__(self, dim: int = 512, featurize: Callable[[str], list[str]] = features) -> None:
         self.dim = dim
+        self.featurize = featurize
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """``(len(texts), dim)`` float32 rows of unit length (an empty text: a zero row)."""
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for feature in features(text):
+            for feature in self.featurize(text):
                 # Whole words count double: sharing a word means more than sharing a 4-gram.
                 vectors[row, bucket(feature, self.dim)] += 2.0 if feature[0] == "w" else 1.0
         return l2_normalise(vectors)
+
+
+class BagOfWordsEmbedder(HashingEmbedder):
+    """Lower-cased word counts hashed into ``dim`` buckets: cosine = word overlap.
+
+    For smoke runs and exact tests, where loading MiniLM would cost seconds and its cosines
+    cannot be worked out by hand; never for reported numbers.
+    """
+
+    name = "bag-of-words"
+
+    def __init__(self, dim: int = 1024) -> None:
+        super().__init__(dim, featurize=words)

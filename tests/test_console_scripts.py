@@ -10,8 +10,9 @@ The contract each console script keeps:
 
 The list comes from the members' ``[project.scripts]``, so a new script is tested the day it is
 added. Smoke runs use a fresh data directory, so loaders read straight from the pinned packages.
-The smoke runs of months 4 and 5 (the slowest) are in ``test_console_smoke_genai.py``: two files
-run on two workers at once (pytest-xdist hands out whole files).
+The smoke runs of months 4 and 5 (the slowest) are in ``test_console_smoke_genai.py`` and month
+6's in ``test_console_smoke_advanced.py``: separate files run on separate workers at once
+(pytest-xdist hands out whole files).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from roadmap_data.testing import run_console_script as run_script
 from roadmap_data.workspace import console_scripts
 
 SCRIPTS = console_scripts()
-LATER = {"m4-genai", "m5-agents-mlops"}
-"""Members whose smoke runs live in ``test_console_smoke_genai.py``."""
+LATER = {"m4-genai", "m5-agents-mlops", "m6-advanced"}
+"""Members whose smoke runs live in ``test_console_smoke_genai.py`` and ``_advanced.py``."""
 # Scripts that report on the environment rather than produce results.
 NO_METRICS = {"download-data", "roadmap-doctor"}
 

@@ -19,3 +19,7 @@ class EvalConfigError(AdvancedError):
 
 class BaselineError(AdvancedError):
     """An ``eval-rag --baseline`` file that cannot be compared (unreadable, a metric missing)."""
+
+
+class EditError(AdvancedError):
+    """A search/replace edit the engineer refuses: no match, several matches, or an unsafe path."""

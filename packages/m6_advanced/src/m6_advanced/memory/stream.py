@@ -167,7 +167,7 @@ class MemoryStream:
             raise MemoryStreamError(
                 f"time went backwards: {now} is before the last memory ({self.memories[-1].created})"
             )
-        vector = np.asarray(self.embedder.embed([text])[0], dtype=np.float32)
+        vector = l2_normalise(self.embedder.embed([text]))[0]  # unit length once, at storage
         memory = Memory(
             len(self.memories), text, now, now, importance, vector, kind, tuple(evidence)
         )
@@ -184,8 +184,8 @@ class MemoryStream:
         if not candidates:
             return []
         query_vector = l2_normalise(self.embedder.embed([query]))[0]
-        # Unit rows: the dot product is the cosine, whatever length the embedder returns.
-        similarity = l2_normalise(np.stack([m.embedding for m in candidates])) @ query_vector
+        # Stored embeddings and the query are unit rows: the dot product is the cosine.
+        similarity = np.stack([m.embedding for m in candidates]) @ query_vector
         components = {
             "recency": min_max([recency(m.last_accessed, now, self.decay) for m in candidates]),
             "importance": min_max([m.importance for m in candidates]),

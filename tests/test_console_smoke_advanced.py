@@ -17,9 +17,14 @@ SCRIPTS = sorted(name for name, member in console_scripts().items() if member ==
 
 
 def test_month_6_has_scripts() -> None:
-    assert {"patterns", "eval-rag", "memory-stream", "tree-of-thoughts", "plan-and-solve"} <= set(
-        SCRIPTS
-    )
+    assert {
+        "patterns",
+        "eval-rag",
+        "memory-stream",
+        "tree-of-thoughts",
+        "plan-and-solve",
+        "engineer",
+    } <= set(SCRIPTS)
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

@@ -23,3 +23,19 @@ class BaselineError(AdvancedError):
 
 class EditError(AdvancedError):
     """A search/replace edit the engineer refuses: no match, several matches, or an unsafe path."""
+
+
+class IssueError(AdvancedError):
+    """An issue the engineer cannot read: a missing or malformed file, or a URL it cannot fetch."""
+
+
+class GitHubError(AdvancedError):
+    """A GitHub REST API call that failed: bad token, no permission, not found, unreachable host."""
+
+
+class GitError(AdvancedError):
+    """A git step on the working copy that failed: nothing to commit, a branch that exists."""
+
+
+class TaskError(AdvancedError):
+    """A benchmark task folder the engineer cannot use (names the file and the field at fault)."""

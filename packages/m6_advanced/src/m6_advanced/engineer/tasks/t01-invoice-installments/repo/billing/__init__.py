@@ -1,0 +1,1 @@
+"""Invoices and payment plans for a small web shop. Amounts are integer cents throughout."""

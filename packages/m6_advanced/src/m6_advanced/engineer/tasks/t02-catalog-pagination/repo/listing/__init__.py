@@ -1,0 +1,1 @@
+"""Product listings for the storefront API: filtering, sorting and pagination."""

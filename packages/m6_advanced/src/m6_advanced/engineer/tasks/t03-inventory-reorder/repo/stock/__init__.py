@@ -1,0 +1,1 @@
+"""Warehouse stock levels and the weekly reorder run."""

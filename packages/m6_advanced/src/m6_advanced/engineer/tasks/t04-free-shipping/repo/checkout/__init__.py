@@ -1,0 +1,1 @@
+"""The web shop's checkout: carts, shipping and the order summary."""

@@ -1,0 +1,1 @@
+"""Importing customer contact lists from CSV uploads."""

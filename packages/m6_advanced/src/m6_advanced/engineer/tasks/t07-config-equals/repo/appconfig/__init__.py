@@ -1,0 +1,1 @@
+"""Reading the service's INI-style settings, with environment overrides."""

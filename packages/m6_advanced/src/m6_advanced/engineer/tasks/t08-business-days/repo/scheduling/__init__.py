@@ -1,0 +1,1 @@
+"""Working-day arithmetic for the support desk's service level agreements."""

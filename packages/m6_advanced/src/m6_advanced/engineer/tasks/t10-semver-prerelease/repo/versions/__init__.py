@@ -1,0 +1,1 @@
+"""Semantic versions for the release tooling: parsing, ordering and constraints."""

@@ -1,0 +1,1 @@
+"""A small least-recently-used cache, its statistics and a memoizing decorator."""

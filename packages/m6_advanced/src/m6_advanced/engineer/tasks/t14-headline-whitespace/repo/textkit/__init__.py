@@ -1,0 +1,1 @@
+"""Text utilities for the newsroom CMS: words, headline case and line wrapping."""

@@ -1,0 +1,1 @@
+"""Push notifications for the shop's mobile app: templates, shortening and payloads."""

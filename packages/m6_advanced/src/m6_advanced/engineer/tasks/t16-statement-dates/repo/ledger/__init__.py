@@ -1,0 +1,1 @@
+"""A personal ledger: bank statement import and monthly summaries."""

@@ -16,8 +16,8 @@ prompt, whole files back, no test run). ``oracle`` is a scripted model answering
 reference fix through the same interfaces: it must resolve 100 % and measures no model.
 
 Prints a summary table (resolved, mean steps, tokens, seconds per task) and one row per task,
-and writes ``<out>/results.json`` plus each agent run's trajectory (default out:
-data/runs/bench_engineer). Greedy decoding; on a 2-core CPU a 1.5B model's agent run takes
+and writes ``<out>/results.json``, each agent run's trajectory and each one-shot answer under
+``<out>/trajectories/`` (default out: data/runs/bench_engineer). Greedy decoding; on a 2-core CPU a 1.5B model's agent run takes
 minutes per task: use ``--split``, ``--ids`` and ``--max-steps`` to bound it.
 """
 
@@ -99,10 +99,13 @@ def main(argv: list[str] | None = None) -> int:
                 solver = (
                     oracle_agent(task) if method == "agent" else oracle_one_shot(task, args.out)
                 )
-            trajectory = args.out / "trajectories" / f"{name}-{task.id}.json"
+            trajectory = (
+                args.out
+                / "trajectories"
+                / f"{name}-{task.id}-{method}.{'json' if method == 'agent' else 'md'}"
+            )
             try:
-                result = run_task(task, method, solver, sandbox, budget,
-                                  trajectory if method == "agent" else None, embedder)  # fmt: skip
+                result = run_task(task, method, solver, sandbox, budget, trajectory, embedder)
             except RoadmapError as error:  # one broken run is a row, not the end of the benchmark
                 result = failed_run(task, method, name, error)
             results.append(result)

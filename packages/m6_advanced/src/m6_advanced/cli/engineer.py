@@ -2,7 +2,7 @@
 
     uv run engineer --smoke                                   # scripted oracle, a bundled task, seconds
     uv run engineer --issue bug.md --repo path/to/repo        # the local model (llama.cpp, offline)
-    uv run engineer --task t03-slugify-unicode --model qwen2.5-coder-1.5b
+    uv run engineer --task t05-slug-dashes --model qwen2.5-coder-1.5b
     uv run engineer --issue https://github.com/OWNER/REPO/issues/7 --repo . --push   # GITHUB_TOKEN
     uv run engineer --issue bug.md --repo . --llm openai --base-url http://localhost:11434/v1
     uv run engineer replay data/runs/engineer/trajectory.json  # rerun a run's replies, compare

@@ -142,7 +142,8 @@ def run_task(
     trajectory: Path | None = None,
     embedder: Embedder | None = None,
 ) -> TaskResult:
-    """Let ``model`` solve ``task`` with ``method``, then judge it with the hidden tests."""
+    """Let ``model`` solve ``task`` with ``method``, then judge it with the hidden tests.
+    ``trajectory``: where the agent's trajectory (JSON) or the one-shot answer (text) goes."""
     start = time.perf_counter()
     with Workspace.create(task.repo_dir) as workspace:
         if method == "agent":
@@ -157,6 +158,9 @@ def run_task(
             tokens = (usage.prompt_tokens, usage.completion_tokens)
         else:
             answer = one_shot(model, task.issue, workspace)
+            if trajectory is not None:  # the one answer, kept for reading like a trajectory
+                trajectory.parent.mkdir(parents=True, exist_ok=True)
+                trajectory.write_text(answer.reply, encoding="utf-8")
             status, steps = ("answered" if answer.changed else "no-files"), 1
             tokens = (answer.prompt_tokens, answer.completion_tokens)
         changed = workspace.changed_files()

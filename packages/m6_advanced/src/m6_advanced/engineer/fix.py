@@ -29,6 +29,7 @@ from m5_agents_mlops.house.sandbox import Limits
 from m6_advanced.engineer.actions import Action
 from m6_advanced.engineer.benchmark import listing
 from m6_advanced.engineer.git_ops import (
+    CommitInfo,
     branch_name,
     commit_branch,
     commit_message,
@@ -134,19 +135,21 @@ def fix_issue(
         report.patch, report.pr = paths["patch"], paths["pr"]
         report.branch_in = hand_back(workspace, repo, info.branch, out)
         if github is not None:
-            files = {name: committed_text(workspace.path, name) for name in info.files}
-            with GitHubClient(github.api_url, github.token) as client:
-                client.push_files(github.owner, github.repo, github.base, info.branch, files, message,
-                                  expected_base=info.base)  # a moved base is refused, not undone  # fmt: skip
-                report.pr_url = client.open_pull_request(
-                    github.owner,
-                    github.repo,
-                    info.branch,
-                    github.base,
-                    pr_title(issue),
-                    description,
-                )
+            report.pr_url = open_pull_request(github, workspace, info, issue, message, description)
     return report
+
+
+def open_pull_request(github: GitHubTarget, workspace: Workspace, info: CommitInfo, issue: Issue,
+                      message: str, description: str) -> str:  # fmt: skip
+    """Push the commit's files through the REST API and open the pull request; its URL."""
+    files = {name: committed_text(workspace.path, name) for name in info.files}
+    with GitHubClient(github.api_url, github.token) as client:
+        # expected_base: if the base branch moved since the clone, refuse rather than undo.
+        client.push_files(github.owner, github.repo, github.base, info.branch, files, message,
+                          expected_base=info.base)  # fmt: skip
+        return client.open_pull_request(
+            github.owner, github.repo, info.branch, github.base, pr_title(issue), description
+        )
 
 
 def committed_text(root: Path, name: str) -> str | None:

@@ -63,11 +63,11 @@ edit shop/cart.py
 Work like this: find the code the issue is about (search_code, grep), read it (read_file), \
 edit it, run the tests, and submit when they pass. Change only what the issue needs.
 
-A whole reply looks like this:
-The issue says the discount is applied twice; let me find where discounts are computed.
-```
-grep "def .*discount" .
-```"""
+So a reply is a sentence or two about what you will do next and why, then the fenced block \
+with the one action that does it."""
+"""No worked example of a whole reply: small models copy an example's command word for word, on
+every issue (Qwen2.5-Coder-1.5B grepped for ``discount`` in a pagination bug). The edit block above
+is shown because its markers must be exact; its content is plainly a placeholder for a fix."""
 
 FENCE = re.compile(r"```[^\n`]*\n(.*?)```", re.DOTALL)
 EDIT_BLOCK = re.compile(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -33,6 +35,28 @@ def live_url(app: FastAPI, client) -> Iterator[str]:  # type: ignore[no-untyped-
     services = dataclasses.replace(app.state.services, mnist_batcher=None, chat_lock=asyncio.Lock())
     with serve_in_thread(create_app(services=services)) as url:
         yield url
+
+
+# CPython 3.11.0-3.11.7 and 3.12.0-3.12.1 keep one AST recursion counter for all threads
+# (python/cpython#106905, fixed in 3.11.8 and 3.12.2). Hypothesis builds ASTs in this thread while
+# the server thread runs; a garbage collection inside ``ast.parse`` runs finalisers that let the
+# other thread in, and the next parse fails with "SystemError: AST constructor recursion depth
+# mismatch". Without the collector, nothing can switch threads inside ``ast.parse``.
+SHARED_AST_COUNTER = (3, 11) <= sys.version_info < (3, 11, 8) or (
+    (3, 12) <= sys.version_info < (3, 12, 2)
+)
+
+
+@pytest.fixture(autouse=True)
+def no_collection_inside_ast_parse() -> Iterator[None]:
+    if not SHARED_AST_COUNTER or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 CHECKS = [

@@ -33,6 +33,7 @@ import os
 import resource
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -49,17 +50,23 @@ PREFIXES: dict[Kind, list[str]] = {
     "guard": [],
 }  # fmt: skip
 
-PRELUDE = """\
+SOCKET_GUARD = """\
+import socket
+def _refuse(*args, **kwargs):
+    raise OSError(101, "network access refused by the sandbox guard")
+for _name in ("connect", "connect_ex", "sendto", "sendmsg"):
+    setattr(socket.socket, _name, _refuse)
+socket.getaddrinfo = socket.create_connection = _refuse
+"""
+"""Python that makes every socket call fail (ENETUNREACH): the "guard" used where no network
+namespace can be made. Python code only: another program started from there is not stopped."""
+
+PRELUDE = f"""\
 import resource, sys
 _limit, _guard = int(sys.argv[1]), sys.argv[2] == "guard"
 resource.setrlimit(resource.RLIMIT_NPROC, (_limit, _limit))
 if _guard:
-    import socket
-    def _refuse(*args, **kwargs):
-        raise OSError(101, "network access refused by the sandbox guard")
-    for _name in ("connect", "connect_ex", "sendto", "sendmsg"):
-        setattr(socket.socket, _name, _refuse)
-    socket.getaddrinfo = socket.create_connection = _refuse
+{textwrap.indent(SOCKET_GUARD, "    ")}
 import pytest
 sys.exit(pytest.main(sys.argv[3:]))
 """

@@ -82,16 +82,7 @@ class TestRun:
     @property
     def summary(self) -> str:
         """One line: ``3 passed``, ``1 failed, 2 passed``, ``timed out after 5 s``..."""
-        if self.timed_out:
-            return f"timed out after {self.seconds:.0f} s (killed)"
-        tally = ", ".join(f"{n} {what}" for what, n in self.counts.items())
-        if self.exit_code is not None and self.exit_code < 0:
-            return f"killed by {signal.Signals(-self.exit_code).name}" + (
-                f" ({tally})" if tally else ""
-            )
-        return tally or {5: "no tests collected", 4: "pytest usage error"}.get(
-            self.exit_code or 0, f"pytest exit code {self.exit_code}"
-        )
+        return pytest_summary(self.counts, self.exit_code, self.timed_out, self.seconds)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "summary": self.summary, "seconds": round(self.seconds, 3)}
@@ -115,7 +106,10 @@ def run_tests(
         budget = isolation.process_budget(limits.max_processes)
         command = isolation.command(sys.executable, budget, args)
         log = Path(scratch) / "output.txt"
-        exit_code, timed_out, seconds = _run(command, work, log, limits, isolation.drop_root)
+        env = sandbox_env(work)
+        exit_code, timed_out, seconds = run_limited(
+            command, work, env, log, limits, isolation.drop_root
+        )
         output = read_truncated(log, limits.max_output_chars)
     return TestRun(
         passed=exit_code == 0 and not timed_out,
@@ -141,10 +135,19 @@ def sandbox_env(work: Path) -> dict[str, str]:
     }
 
 
-def _run(
-    command: list[str], work: Path, log: Path, limits: Limits, drop_root: bool
+def run_limited(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    log: Path,
+    limits: Limits,
+    drop_root: bool,
+    timeout_s: float | None = None,
 ) -> tuple[int | None, bool, float]:
-    """Start ``command`` in its own session with limits; ``(exit code, timed out, seconds)``."""
+    """Start ``command`` in its own session with the rlimits, its output into ``log``.
+
+    Returns ``(exit code, timed out, seconds)``; the exit code is ``None`` when it timed out.
+    Month 6's engineer runs its sandbox through this too."""
     preexec = iso.set_limits(
         limits.cpu_seconds, limits.memory_mb * MiB, limits.file_size_mb * MiB, drop_root
     )
@@ -152,7 +155,7 @@ def _run(
     with log.open("wb") as sink:
         try:
             process = subprocess.Popen(
-                command, cwd=work, env=sandbox_env(work), stdin=subprocess.DEVNULL,
+                command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                 stdout=sink, stderr=subprocess.STDOUT, preexec_fn=preexec,
                 start_new_session=True,  # its own process group: killpg reaches every child
             )  # fmt: skip
@@ -160,7 +163,7 @@ def _run(
             raise SandboxError(f"could not start the sandbox ({command[0]}): {error}") from error
         timed_out = False
         try:
-            process.wait(timeout=limits.timeout_s)
+            process.wait(timeout=timeout_s or limits.timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
@@ -197,3 +200,17 @@ def pytest_counts(output: str) -> dict[str, int]:
                 counts["errors"] = counts.pop("error")
             return counts
     return {}
+
+
+def pytest_summary(
+    counts: dict[str, int], exit_code: int | None, timed_out: bool, seconds: float
+) -> str:
+    """How a pytest run ended, in one line: its tally, or why there is none."""
+    if timed_out:
+        return f"timed out after {seconds:.0f} s (killed)"
+    tally = ", ".join(f"{n} {what}" for what, n in counts.items())
+    if exit_code is not None and exit_code < 0:
+        return f"killed by {signal.Signals(-exit_code).name}" + (f" ({tally})" if tally else "")
+    return tally or {5: "no tests collected", 4: "pytest usage error"}.get(
+        exit_code or 0, f"pytest exit code {exit_code}"
+    )

@@ -31,7 +31,7 @@ from m6_advanced.engineer.edit import Edit
 from m6_advanced.engineer.loop import Budget, Engineer
 from m6_advanced.engineer.sandbox import Sandbox, Workspace
 from m6_advanced.engineer.taskset import Task, apply_hidden_tests, apply_solution
-from m6_advanced.engineer.toolbox import Toolbox, python, test_summary
+from m6_advanced.engineer.toolbox import PYTEST, Toolbox, test_summary
 from m6_advanced.engineer.trajectory import Trajectory
 
 Method = Literal["agent", "one-shot"]
@@ -59,15 +59,6 @@ class TaskResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def listing(files: list[tuple[Path, str]]) -> str:
-    """The files (``Workspace.files()``) with their line counts: the map the agent starts from."""
-    rows = []
-    for path, name in files:
-        lines = path.read_text(encoding="utf-8", errors="replace").count("\n")
-        rows.append(f"{name} ({lines} lines)")
-    return "\n".join(rows)
 
 
 def oracle_agent(task: Task) -> ScriptedChatModel:
@@ -151,7 +142,7 @@ def run_task(
             meta = {"task": task.id, "repo": str(task.repo_dir), "issue": task.issue,
                     "embedder": getattr(embedder, "name", None)}  # fmt: skip
             record = Trajectory(trajectory, meta) if trajectory else None
-            outcome = Engineer(model, toolbox, budget, record).solve(task.issue, listing(workspace.files()))  # fmt: skip
+            outcome = Engineer(model, toolbox, budget, record).solve(task.issue, workspace.listing())  # fmt: skip
             toolbox.close()
             usage = outcome.usage
             status, steps = outcome.status, usage.steps
@@ -165,7 +156,7 @@ def run_task(
             tokens = (answer.prompt_tokens, answer.completion_tokens)
         changed = workspace.changed_files()
         restore_tests(task, workspace.path)
-        judged = sandbox.run([python(), "-m", "pytest", "-q", "-p", "no:cacheprovider"], workspace)
+        judged = sandbox.run(PYTEST, workspace)
     return TaskResult(
         task.id, task.kind, task.split, method, getattr(model, "name", "model"), judged.ok,
         status, test_summary(judged), steps, *tokens, round(time.perf_counter() - start, 2),

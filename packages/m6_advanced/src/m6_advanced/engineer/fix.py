@@ -27,7 +27,6 @@ from m4_genai.retrieval import default_embedder
 from m4_genai.retrieval.embedder import Embedder
 from m5_agents_mlops.house.sandbox import Limits
 from m6_advanced.engineer.actions import Action
-from m6_advanced.engineer.benchmark import listing
 from m6_advanced.engineer.git_ops import (
     CommitInfo,
     branch_name,
@@ -111,7 +110,7 @@ def fix_issue(
         toolbox = Toolbox(workspace, Sandbox(limits), embedder)
         try:
             outcome = Engineer(model, toolbox, budget, trajectory).solve(
-                issue.text, listing(workspace.files())
+                issue.text, workspace.listing()
             )
             report = FixReport(outcome.status, outcome.summary, outcome.to_dict(), trajectory.path)
             if workspace.source_dirty:
@@ -232,9 +231,7 @@ def replay(path: Path, repo: Path | None = None, embedder: Embedder | None = Non
     with Workspace.create(source) as workspace:
         toolbox = Toolbox(workspace, Sandbox(), embedder)
         try:
-            outcome = Engineer(model, toolbox, budget).solve(
-                meta["issue"], listing(workspace.files())
-            )
+            outcome = Engineer(model, toolbox, budget).solve(meta["issue"], workspace.listing())
         finally:
             toolbox.close()
     recorded = (document.get("result") or {}).get("status", "")

@@ -50,7 +50,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -58,7 +57,7 @@ from typing import Any
 
 from m5_agents_mlops.errors import SandboxError
 from m5_agents_mlops.house import isolation as iso
-from m5_agents_mlops.house.sandbox import Limits, kill_group, read_truncated, sandbox_env
+from m5_agents_mlops.house.sandbox import Limits, read_truncated, run_limited, sandbox_env
 from m6_advanced.engineer import mounts
 from m6_advanced.engineer.workspace import Workspace
 
@@ -80,14 +79,7 @@ NETWORK = {
     "guard": "Python sockets refused by a sitecustomize guard; other programs not stopped",
     "docker": "none (--network=none)",
 }
-GUARD = """\
-import socket
-def _refuse(*args, **kwargs):
-    raise OSError(101, "network access refused by the engineer sandbox guard")
-for _name in ("connect", "connect_ex", "sendto", "sendmsg"):
-    setattr(socket.socket, _name, _refuse)
-socket.getaddrinfo = socket.create_connection = _refuse
-"""
+GUARD = iso.SOCKET_GUARD
 """The guard mechanism's ``sitecustomize.py``: every Python the command starts imports it."""
 
 
@@ -236,8 +228,8 @@ class Sandbox:
                 workspace.root.chmod(0o711)
         log = workspace.root / f"{name}.log"  # outside the writable view: the command can't
         try:  # reach it except through its own stdout
-            code, timed_out, seconds = self._wait(
-                command, workspace, env, log, timeout_s or limits.timeout_s, drop
+            code, timed_out, seconds = run_limited(
+                command, workspace.path, env, log, limits, drop, timeout_s
             )
             if timed_out and isinstance(mechanism, DockerBackend):
                 mechanism.kill(name)
@@ -255,40 +247,6 @@ class Sandbox:
             output=output, isolation=kind, filesystem=FILESYSTEM[kind],
             network=NETWORK[kind], process_limit=process_limit,
         )  # fmt: skip
-
-    def _wait(
-        self,
-        command: list[str],
-        workspace: Workspace,
-        env: dict[str, str],
-        log: Path,
-        timeout_s: float,
-        drop: bool,
-    ) -> tuple[int | None, bool, float]:
-        """Start ``command`` in its own session with the rlimits; (exit code, timed out, s)."""
-        limits = self.limits
-        preexec = iso.set_limits(
-            limits.cpu_seconds, limits.memory_mb * MiB, limits.file_size_mb * MiB, drop
-        )
-        start = time.perf_counter()
-        with log.open("wb") as sink:
-            try:
-                process = subprocess.Popen(
-                    command, cwd=workspace.path, env=env, stdin=subprocess.DEVNULL,
-                    stdout=sink, stderr=subprocess.STDOUT, preexec_fn=preexec,
-                    start_new_session=True,  # its own process group: killpg reaches every child
-                )  # fmt: skip
-            except (OSError, subprocess.SubprocessError) as error:
-                raise SandboxError(f"could not start the sandbox ({command[0]}): {error}") from None
-            timed_out = False
-            try:
-                process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            finally:
-                kill_group(process.pid)  # also what a finished command left in the background
-                code = process.wait()
-        return (None if timed_out else code), timed_out, time.perf_counter() - start
 
     @staticmethod
     def _guard(workspace: Workspace) -> Path:

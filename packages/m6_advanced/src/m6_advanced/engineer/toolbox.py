@@ -23,11 +23,13 @@ from m4_genai.retrieval.index import ChunkIndex
 from m4_genai.retrieval.indexing import index_files
 from m4_genai.retrieval.repo import MAX_BYTES
 from m5_agents_mlops.house.files import UnsafePathError, check_path
-from m5_agents_mlops.house.sandbox import pytest_counts
+from m5_agents_mlops.house.sandbox import pytest_counts, pytest_summary
 from m6_advanced.engineer.actions import Action
 from m6_advanced.engineer.sandbox import CommandResult, Sandbox, Workspace
 
 MAX_GREP_LINES = 60
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+"""The interpreter the sandbox runs is this one: it has pytest and our file tools."""
 FILE_TOOLS = [sys.executable, "-P", "-m", "m6_advanced.engineer.file_tools"]
 """``-P``: the working copy is *not* put on ``sys.path``, so a ``json.py`` of the repository's
 cannot stand in for the standard library's inside our own tool."""
@@ -107,10 +109,11 @@ class Toolbox:
         return Observation("\n".join(shown), result.exit_code in (0, 1), result.seconds, argv)
 
     def _run_tests(self, args: list[str] | None = None) -> Observation:
-        argv = [python(), "-m", "pytest", "-q", "-p", "no:cacheprovider", *(args or [])]
+        argv = [*PYTEST, *(args or [])]
         result = self._in_sandbox(argv)
         summary = test_summary(result)
-        self.test_runs.append(TestRecord(shlex.join(["pytest", *argv[3:]]), summary, result.ok))
+        shown = shlex.join(["pytest", *argv[3:]])  # as a person would type it: no "python -m"
+        self.test_runs.append(TestRecord(shown, summary, result.ok))
         return observed(result, footer=summary)
 
     def _search_code(self, query: str) -> Observation:
@@ -137,19 +140,10 @@ class Toolbox:
         return Observation("\n\n".join(parts) or "nothing found", True, stats.seconds)
 
 
-def python() -> str:
-    """The interpreter the sandbox runs: this one (it has pytest and our file tools)."""
-    return sys.executable
-
-
 def test_summary(result: CommandResult) -> str:
     """pytest's tally in one line: ``2 passed``, ``1 failed, 3 passed``, ``timed out``..."""
-    if result.timed_out:
-        return f"timed out after {result.seconds:.0f} s (killed)"
     counts = pytest_counts(result.output)
-    if counts:
-        return ", ".join(f"{n} {what}" for what, n in counts.items())
-    return {5: "no tests collected"}.get(result.exit_code or 0, f"exit code {result.exit_code}")
+    return pytest_summary(counts, result.exit_code, result.timed_out, result.seconds)
 
 
 def observed(result: CommandResult, footer: str = "") -> Observation:

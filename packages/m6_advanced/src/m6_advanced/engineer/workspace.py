@@ -172,6 +172,14 @@ class Workspace:
         paths = [(self.path / name, name) for name in sorted(set(names.split("\0"))) if name]
         return [(path, name) for path, name in paths if path.is_file() and not path.is_symlink()]
 
+    def listing(self) -> str:
+        """The files with their line counts, one per line: the map the agent starts from."""
+        rows = []
+        for path, name in self.files():
+            lines = path.read_text(encoding="utf-8", errors="replace").count("\n")
+            rows.append(f"{name} ({lines} lines)")
+        return "\n".join(rows)
+
     def diff(self, binary: bool = False) -> str:
         """Every change since the base as a unified diff, new and deleted files included.
 

@@ -24,6 +24,7 @@ def test_month_6_has_scripts() -> None:
         "tree-of-thoughts",
         "plan-and-solve",
         "engineer",
+        "finetune",
     } <= set(SCRIPTS)
 
 

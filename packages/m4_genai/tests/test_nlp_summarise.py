@@ -10,6 +10,7 @@ import pytest
 
 from m4_genai.cli.summarise import SummariseConfig, main, run
 from m4_genai.errors import GenAIError
+from m4_genai.golden.scoring import bootstrap_ci
 from m4_genai.llm import ScriptedChatModel
 from m4_genai.nlp.summarise import (
     WordEmbedder,
@@ -24,7 +25,7 @@ from m4_genai.nlp.summarise import (
     textrank_scores,
     top_sentences,
 )
-from m4_genai.nlp.summary_eval import bootstrap_interval, load_summary_set, mean_scores
+from m4_genai.nlp.summary_eval import load_summary_set, mean_scores
 
 
 def test_pagerank_agrees_with_networkx_plain_and_personalised() -> None:
@@ -152,7 +153,7 @@ def test_centrality_beats_its_opposite_on_the_real_dev_set() -> None:
 
 def test_bootstrap_interval_brackets_the_mean() -> None:
     values = [0.2, 0.3, 0.25, 0.4, 0.35]
-    low, high = bootstrap_interval(values)
+    low, high = bootstrap_ci(values)
     assert low < np.mean(values) < high and high - low < 0.2
 
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal
 from tqdm import tqdm
 
 from m4_genai.errors import GenAIError
+from m4_genai.golden.scoring import bootstrap_ci
 from m4_genai.llm import ChatModel, Kind, load_chat_model
 from m4_genai.nlp.summarise import (
     WordEmbedder,
@@ -39,7 +40,6 @@ from m4_genai.nlp.summary_eval import (
     Evaluation,
     Summariser,
     SummaryDoc,
-    bootstrap_interval,
     evaluate,
     load_summary_set,
     tune,
@@ -183,7 +183,7 @@ def run(config: SummariseConfig, model: ChatModel | None = None) -> Result:
         result.chosen[method], result.dev_means[method] = best, means
         result.test[method] = evaluation
         rouge_l = [row["rougeL"] for row in evaluation.scores]
-        result.intervals[method] = bootstrap_interval(rouge_l, config.seed)
+        result.intervals[method] = bootstrap_ci(rouge_l, seed=config.seed)
     return result
 
 

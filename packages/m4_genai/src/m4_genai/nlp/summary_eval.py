@@ -6,7 +6,7 @@ set also uses). Each line names its ``split``: 6 ``dev`` sections to choose sett
 sentences to extract, how many to ask the model for) and 10 ``test`` sections that only report.
 The texts come from the running Python, so figures move a little between Python versions.
 
-A 10-document test set is small: ``bootstrap_interval`` gives a 95 % interval of the mean by
+A 10-document test set is small: ``golden.scoring.bootstrap_ci`` gives a 95 % interval of the mean by
 resampling documents, so two methods whose intervals overlap widely are not told apart by it.
 """
 
@@ -66,19 +66,6 @@ def mean_scores(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     return {
         name: float(np.mean([row[name] for row in rows])) if rows else 0.0 for name in ROUGE_TYPES
     }
-
-
-def bootstrap_interval(
-    values: Sequence[float], seed: int = 0, draws: int = 2000
-) -> tuple[float, float]:
-    """95 % percentile-bootstrap interval of the mean: resample documents with replacement."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.size < 2:
-        return (float(values.mean()), float(values.mean())) if values.size else (0.0, 0.0)
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, values.size, (draws, values.size))].mean(axis=1)  # (draws,)
-    low, high = np.percentile(means, [2.5, 97.5])
-    return float(low), float(high)
 
 
 @dataclass

@@ -22,7 +22,9 @@ def test_months_4_and_5_have_scripts() -> None:
     assert "finetune-sentiment" in SCRIPTS  # m4 nlp/: MiniLM fine-tuned for sentiment
     assert {"summarise", "chat-rag"} <= set(SCRIPTS)  # m4 nlp/: TextRank + LLM summaries, RAG chat
     assert "rank-resumes" in SCRIPTS  # m4 resumes/: parse PDF/DOCX/TXT resumes, rank for a job
-    assert {"dvc-pipeline", "mnist-app"} <= set(SCRIPTS)  # m5 mlops/: DVC pipeline, Streamlit page
+    assert {"dvc-pipeline", "mnist-app", "retrain-mnist"} <= set(
+        SCRIPTS
+    )  # m5 mlops/: DVC, Streamlit, Prefect
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

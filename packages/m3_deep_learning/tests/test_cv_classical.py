@@ -9,7 +9,7 @@ import pytest
 from m3_deep_learning.cv import classical as C
 from m3_deep_learning.cv import faces as F
 from m3_deep_learning.cv.opencv_demo import main
-from m3_deep_learning.errors import BadImageError
+from m3_deep_learning.errors import BadImageError, CheckpointError
 
 
 def disk_image(shape: tuple[int, int] = (80, 120), gradient: bool = False) -> np.ndarray:
@@ -105,17 +105,35 @@ def test_astronaut_face_found_where_it_is() -> None:
     images = C.scene_images(("astronaut", "coffee"))
     cascade = F.load_cascade()
     (box,) = F.detect_faces(images["astronaut"], cascade)
-    assert F.iou(box, F.FACES["astronaut"][0]) > 0.5
+    assert F.iou(box, F.FACES["astronaut"][0]) > 0.7  # measured 0.81 (alt2, scale 1.1, k 6)
     assert F.detect_faces(images["coffee"], cascade) == []  # a cup of coffee has no face
-    assert len(F.detect_faces(images["astronaut"], cascade, min_neighbours=2)) > 1  # the knob
+    # the knob: 0 neighbours = every window that passed all stages, ungrouped (41: 37 on the
+    # face, 4 lone windows elsewhere that grouping throws away); too many = not even the face
+    raw = F.detect_faces(images["astronaut"], cascade, min_neighbours=0)
+    on_face = [b for b in raw if F.iou(b, box) > 0.3]
+    assert len(on_face) >= 20 and len(raw) > len(on_face)
+    assert F.detect_faces(images["astronaut"], cascade, min_neighbours=100) == []
     assert F.score_scene("astronaut", [box]).true_positives == 1
     assert F.score_scene("astronaut", [(0, 0, 50, 50)]).false_positives == 1
 
 
+def test_no_face_found_in_textured_face_free_test_photos() -> None:
+    # coins and flower are hard negatives: with loose settings their texture passes the cascade
+    images = C.scene_images(("coins", "flower"))
+    cascade = F.load_cascade()
+    assert [F.detect_faces(images[n], cascade) for n in images] == [[], []]
+    assert len(F.detect_faces(images["coins"], cascade, min_neighbours=1)) > 0  # measured 3
+
+
+def test_missing_cascade_file_is_a_clear_error() -> None:
+    with pytest.raises(CheckpointError, match=r"haarcascade_nope\.xml not found"):
+        F.load_cascade("haarcascade_nope.xml")
+
+
 def test_lfw_crops_faces_versus_non_faces() -> None:
-    score = F.score_lfw("test", limit=6)
-    assert (score.faces, score.non_faces) == (6, 6)
-    assert score.recall >= 0.8 and score.false_positive_rate <= 0.2
+    score = F.score_lfw("test", limit=10)  # full test half: 50/50 faces found, 0/50 false alarms
+    assert (score.faces, score.non_faces) == (10, 10)
+    assert score.recall >= 0.9 and score.false_positive_rate == 0.0
 
 
 def test_cli_bad_value_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:

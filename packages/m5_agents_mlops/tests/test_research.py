@@ -226,9 +226,12 @@ def test_the_search_backend_comes_from_seeds_then_searxng(monkeypatch: pytest.Mo
     assert isinstance(cli.make_searcher(seeded, fetcher), SiteSearch)
 
 
-@pytest.mark.slow
+@pytest.mark.extended
 def test_smollm2_researches_the_local_site(site: LocalSite, tmp_path: Path) -> None:
-    """The real local model: the run must complete and be recorded, whatever it writes."""
+    """The real local model: the run must complete and be recorded, whatever it writes.
+
+    ``extended`` (20 s of CPU): the default run keeps the real model in the agent loop, the
+    LangGraph agent and the software house; the research logic is covered by scripted runs."""
     model = load_chat_model("local", model="smollm2-135m", max_tokens=64)
     config = cli.ResearchConfig.preset(
         "tiny", llm="local", topic="What is a covering index in SQLite?", seed_urls=(site.url,),

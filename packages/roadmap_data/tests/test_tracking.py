@@ -18,6 +18,7 @@ from roadmap_data.runkit.registry import (
     CHAMPION,
     ModelRef,
     ModelRegistryError,
+    champion_of,
     client_for,
     parse_model_uri,
     register_version,
@@ -133,6 +134,18 @@ def test_the_champion_alias_moves_only_to_a_better_score(tmp_path: Path) -> None
     client = client_for(store)
     assert client.get_registered_model("toy").aliases == {CHAMPION: "4"}
     assert client.get_model_version("toy", "2").tags["accuracy"] == "0.7"
+
+
+def test_champion_of_reads_the_alias_and_is_none_before_there_is_one(tmp_path: Path) -> None:
+    store = (tmp_path / "mlruns").as_uri()
+    assert champion_of("toy", "accuracy", store) is None  # no store yet (and none is made)
+    assert not (tmp_path / "mlruns").exists()
+    register_version(str(tmp_path), "other", metric="accuracy", score=0.5, tracking_uri=store)
+    assert champion_of("toy", "accuracy", store) is None  # a store, but no such model
+    register_version(str(tmp_path), "toy", metric="accuracy", score=0.8, tracking_uri=store)
+    register_version(str(tmp_path), "toy", metric="accuracy", score=0.7, tracking_uri=store)
+    assert champion_of("toy", "accuracy", store) == (1, 0.8)
+    assert champion_of("toy", "f1", store) is None  # a champion without that score
 
 
 def test_unknown_names_aliases_and_versions_list_what_exists(

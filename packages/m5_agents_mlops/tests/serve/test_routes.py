@@ -83,6 +83,7 @@ def bomb_png(width: int, height: int) -> bytes:
         ({"json": {"images": []}}, 422, "at least 1"),
         ({"json": {"images": [[[0] * 28] * 28] * 65}}, 422, "at most 64"),
         ({"json": {"image": [[[0] * 28] * 28]}}, 422, "Extra inputs"),
+        ({"json": {"images": [[[True] * 28] * 28]}}, 422, "valid number"),
         ({"content": b'{"images": [[[NaN', "headers": {"content-type": "application/json"}},
          422, "json"),
         ({"content": b"hello", "headers": {"content-type": "text/plain"}}, 415, "unsupported"),
@@ -123,6 +124,8 @@ def test_titanic_one_passenger_and_a_batch_agree_with_the_pipeline(client, demo_
         ({**PASSENGER, "pclass": "4th"}, "1st"),
         ({**PASSENGER, "age": -3}, "greater than or equal to 0"),
         ({**PASSENGER, "sibsp": 1.5}, "integer"),
+        ({**PASSENGER, "sibsp": True}, "integer"),  # lax pydantic would read true as 1
+        ({**PASSENGER, "age": False}, "number"),
         ({**PASSENGER, "fare": 7.25}, "Extra inputs"),
         ({"passengers": []}, "at least 1"),
         ({k: v for k, v in PASSENGER.items() if k != "sex"}, "sex"),
@@ -155,7 +158,12 @@ def test_rag_answers_with_citations_and_refuses_off_topic(client: TestClient) ->
     off_topic = client.post("/v1/rag/ask", json={"question": "How long do I bake sourdough bread?"})
     assert off_topic.status_code == 200 and not off_topic.json()["answered"]
     assert off_topic.json()["refusal"]
-    for bad in ({"question": ""}, {"question": "x" * 1001}, {"question": "ok", "k": 0}):
+    for bad in (
+        {"question": ""},
+        {"question": "x" * 1001},
+        {"question": "ok", "k": 0},
+        {"question": "ok", "k": True},
+    ):
         assert client.post("/v1/rag/ask", json=bad).status_code == 422
 
 

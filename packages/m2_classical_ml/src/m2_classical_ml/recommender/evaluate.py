@@ -18,7 +18,6 @@ is **popularity**: recommend the most-rated movies you have not seen yet; it is 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,16 +40,6 @@ def bootstrap_rmse_interval(
     samples = np.sqrt(sq[rng.integers(0, len(sq), size=(draws, len(sq)))].mean(axis=1))
     low, high = np.quantile(samples, [0.025, 0.975])
     return float(low), float(high)
-
-
-def wilson_interval(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95 % Wilson interval of a proportion (the hit rate = recall@10 with one held-out item)."""
-    if n == 0:
-        return 0.0, 0.0
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
 
 
 def user_means(matrix: sparse.csr_matrix) -> np.ndarray:

@@ -23,6 +23,7 @@ from m2_classical_ml.recommender.data import Ratings, leave_last_out, load_ratin
 from m2_classical_ml.recommender.knn import ItemKNN, fit_knn
 from roadmap_data.console import console
 from roadmap_data.runkit import RunConfig, require, require_at_least
+from roadmap_data.stats import wilson_interval
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,7 +103,7 @@ def ranking_metrics(
         n_users, config.relevant_at,
     )  # fmt: skip
     found = ev.precision_recall_at_k(ev.top_k(scores, seen, config.top_n), relevant, config.top_n)
-    low, high = ev.wilson_interval(found["hits"], found["users"])
+    low, high = wilson_interval(found["hits"], found["users"])
     return {**found, "recall_low": low, "recall_high": high}
 
 

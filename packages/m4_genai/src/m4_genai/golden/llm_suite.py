@@ -38,6 +38,7 @@ from m4_genai.golden.code_runner import run_python
 from m4_genai.golden.suite_tools import TOOLS
 from m4_genai.llm.base import ChatModel, ChatResult, Message, ToolCall
 from m4_genai.rag import I_DONT_KNOW
+from roadmap_data.stats import wilson_interval
 
 CITE_OR_REFUSE_PROMPT = (
     "You answer questions using only the numbered sources below. Cite the sources you use "
@@ -252,16 +253,6 @@ class SuiteResult:
 
 def _mean(values: Sequence[bool]) -> float:
     return sum(values) / len(values)
-
-
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval of a proportion: honest for small ``n`` and for 0 or n hits."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def run_item(model: ChatModel, item: SuiteItem, **opts: Any) -> ItemResult:

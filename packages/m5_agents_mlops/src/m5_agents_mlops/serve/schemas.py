@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 MAX_DIGITS = 64
 """Most digits per MNIST request (the micro-batcher's default batch)."""
@@ -20,12 +20,28 @@ MAX_QUESTION_CHARS = 1000
 
 
 class Strict(BaseModel):
-    """Unknown fields are an error: a typo (``image`` for ``images``) must not pass silently."""
+    """Unknown fields are an error: a typo (``image`` for ``images``) must not pass silently.
+
+    Numbers take JSON numbers only: pydantic's default (lax) mode would read ``true`` as 1 and
+    ``"3"`` as 3, so ``"sibsp": true`` would be a passenger with one sibling. The schema says
+    integer/number, and a boolean or a string is neither.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
 
-Pixel = Annotated[float, Field(ge=0, le=255, allow_inf_nan=False)]
+def _json_integer(value: Any) -> Any:
+    """Let only JSON numbers through to pydantic's integer check. ``strict=True`` would do it
+    for floats (``float`` below), but a strict int also refuses ``4.0``, which JSON Schema counts
+    as the integer 4, so a schema-valid request would be refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a valid integer (a JSON number, not a boolean or text)")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_json_integer)]
+"""A whole number (a float with no fraction, like 4.0, is read as 4); bounds are per field."""
+Pixel = Annotated[float, Field(ge=0, le=255, allow_inf_nan=False, strict=True)]
 PixelRow = Annotated[list[Pixel], Field(min_length=28, max_length=28)]
 DigitImage = Annotated[list[PixelRow], Field(min_length=28, max_length=28)]
 
@@ -58,11 +74,11 @@ class Passenger(Strict):
 
     pclass: Literal["1st", "2nd", "3rd"]
     sex: Literal["female", "male"]
-    age: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
+    age: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False, strict=True)
     """Years; null when unknown (imputed from class and sex, as in training)."""
-    sibsp: int = Field(ge=0, le=20)
+    sibsp: Count = Field(ge=0, le=20)
     """Siblings and spouses aboard."""
-    parch: int = Field(ge=0, le=20)
+    parch: Count = Field(ge=0, le=20)
     """Parents and children aboard."""
 
 
@@ -100,7 +116,7 @@ Question = Annotated[
 
 class AskRequest(Strict):
     question: Question
-    k: int = Field(default=3, ge=1, le=10)
+    k: Count = Field(default=3, ge=1, le=10)
     """Sources retrieved and shown to the model."""
 
 

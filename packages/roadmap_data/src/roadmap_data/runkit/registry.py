@@ -161,6 +161,26 @@ def register_version(
     return Registration(name, version, metric, float(score), *champion)
 
 
+def champion_of(
+    name: str, metric: str, tracking_uri: str | None = None
+) -> tuple[int, float] | None:
+    """(version, score) of ``name@champion`` in the store (None: $MLFLOW_TRACKING_URI, else
+    data/mlruns); None before there is a store, a model of that name or a champion."""
+    from mlflow.exceptions import MlflowException
+
+    store = as_uri(tracking_uri or default_tracking_uri())
+    folder = local_store(store)
+    if folder is not None and not folder.is_dir():
+        return None
+    with fail_fast(), mlflow_store(store):
+        try:
+            return _current_champion(client_for(store), name, metric)
+        except MlflowException as error:
+            if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+                return None
+            raise
+
+
 def _current_champion(client: Any, name: str, metric: str) -> tuple[int, float] | None:
     """(version, score) of ``name@champion``, None if there is none or it has no such score."""
     aliases = client.get_registered_model(name).aliases  # {alias: version}

@@ -279,7 +279,7 @@ def test_langchain_agent_mixes_our_tools_with_native_langchain_tools() -> None:
     assert (run.answer, run.stopped_by, run.model_calls) == ("2", "answer", 3)
 
 
-@pytest.mark.slow
+@pytest.mark.extended  # the default run keeps the real model in test_agent_chat.py (budget)
 def test_langgraph_agent_completes_on_the_local_model(tmp_path) -> None:
     model = load_chat_model("local", model="smollm2-135m", max_tokens=64)
     path = tmp_path / "agent.sqlite"

@@ -186,7 +186,7 @@ def test_cli_without_a_task_is_one_error_line(capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().err.startswith("error: give a task")
 
 
-@pytest.mark.slow
+@pytest.mark.extended  # the default run keeps the real model in test_agent_chat.py (budget)
 def test_real_local_model_run_completes_and_is_recorded(tmp_path: Path) -> None:
     model = load_chat_model("local", model="smollm2-135m", max_tokens=96)
     crew = Team.of(model)

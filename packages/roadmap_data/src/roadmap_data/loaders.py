@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from roadmap_data import registry
+from roadmap_data import builders, registry
 from roadmap_data.errors import DataNotFoundError
 from roadmap_data.integrity import require_intact
 from roadmap_data.paths import data_dir
@@ -83,9 +83,27 @@ def read_csv(name: str, root: Path | None = None, **kwargs) -> pd.DataFrame:
 
 
 def load_mnist(root: Path | None = None) -> dict[str, np.ndarray]:
-    """MNIST as uint8 arrays: ``x_train (60000, 28, 28)``, ``y_train``, ``x_test (10000, 28, 28)``, ``y_test``."""
-    with np.load(io.BytesIO(raw_bytes("mnist", root))) as archive:
-        return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    """MNIST as uint8 arrays: ``x_train (60000, 28, 28)``, ``y_train``, ``x_test (10000, 28, 28)``, ``y_test``.
+
+    From ``data/mnist.npz`` when materialised; else the arrays come straight from the package's
+    pickle, without building the compressed .npz only to unpack it again (seconds per process).
+    Each call returns its own arrays: a caller may change them in place.
+    """
+    if (data_dir(root) / registry.get("mnist").filename).is_file():
+        with np.load(io.BytesIO(raw_bytes("mnist", root))) as archive:
+            return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    try:
+        arrays = _mnist_from_package()
+    except DataNotFoundError as error:
+        raise DataNotFoundError(f"mnist: {error}; or run `{fetch_command('mnist')}`") from error
+    return {key: array.copy() for key, array in arrays.items()}
+
+
+@lru_cache(maxsize=1)
+def _mnist_from_package() -> dict[str, np.ndarray]:
+    entry = registry.get("mnist")
+    assert entry.source is not None
+    return builders.mnist_arrays_from_pickle(entry.source.locate())
 
 
 def load_titanic(root: Path | None = None) -> pd.DataFrame:

@@ -74,11 +74,12 @@ def test_the_served_champion_must_score_what_it_was_registered_with(
     claimed = register_checkpoint(tmp_path / "v1", store, score=0.5)
     assert champion_of("digits", METRIC, store) == (1, 0.5)
     # Another run's registration (it made no champion): the champion's figure is only reported.
-    served = verify_served_champion(request, dataclasses.replace(claimed, version=7))
+    served, digits = verify_served_champion(request, dataclasses.replace(claimed, version=7))
+    assert digits == 200  # the request's test_size
     assert 0.0 <= served < 0.3  # untrained weights, ten classes: near chance
     # This run made the champion: it must score what it was registered with...
     truthful = dataclasses.replace(claimed, score=served)
-    assert verify_served_champion(request, truthful) == served
+    assert verify_served_champion(request, truthful) == (served, 200)
     # ...and the 0.5 claimed is not what the stored model scores: the run fails before anyone
     # serves a model other than the one evaluated.
     with pytest.raises(RegistryMismatchError, match=r"digits@champion \(version 1\) scores"):
@@ -87,4 +88,4 @@ def test_the_served_champion_must_score_what_it_was_registered_with(
     # A weaker version is kept, not served: the check then reports the champion's figure.
     weaker = register_checkpoint(tmp_path / "v2", store, score=0.05)
     assert (weaker.version, weaker.champion_version) == (2, 1)
-    assert verify_served_champion(request, weaker) == served
+    assert verify_served_champion(request, weaker) == (served, 200)

@@ -125,7 +125,7 @@ def build_flow() -> Any:
         return train_version(request)
 
     @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-    def verify_champion(request: RetrainRequest, registration: Registration) -> float:
+    def verify_champion(request: RetrainRequest, registration: Registration) -> tuple[float, int]:
         return verify_served_champion(request, registration)
 
     @flow(name="retrain-mnist", log_prints=True)
@@ -133,9 +133,8 @@ def build_flow() -> Any:
         """Retrain the MNIST CNN, register it, and check what the registry now serves."""
         before = read_champion(request.name, request.mlflow_uri)
         registration = train_and_register(request)
-        served = verify_champion(request, registration)
+        served, digits = verify_champion(request, registration)
         print(registration.summary())
-        digits = request.test_size or 10_000
         return RetrainReport(before, registration, served, digits)
 
     return retrain_mnist
@@ -156,8 +155,11 @@ def train_version(request: RetrainRequest) -> Registration:
     return registration
 
 
-def verify_served_champion(request: RetrainRequest, registration: Registration) -> float:
-    """Accuracy of ``NAME@champion``, loaded like ``serve`` does, on the run's test digits.
+def verify_served_champion(
+    request: RetrainRequest, registration: Registration
+) -> tuple[float, int]:
+    """Accuracy of ``NAME@champion``, loaded like ``serve`` does, on the run's test digits, and
+    how many digits that was (``test_size``, at most the 10,000 of MNIST's test set).
 
     When this run made the champion, the figure must equal the score it was registered with
     (same weights, same digits): anything else means the registry holds a different file.
@@ -180,7 +182,7 @@ def verify_served_champion(request: RetrainRequest, registration: Registration) 
             f"but was registered with {registration.score:.4f}: the stored model is not the "
             "one this run trained"
         )
-    return accuracy
+    return accuracy, len(predicted)
 
 
 class RegistryMismatchError(RuntimeError):
